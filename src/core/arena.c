@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cm_arena_chunk {
+    cm_arena_chunk *next;
+    size_t size;
+    alignas(max_align_t) unsigned char data[];
+};
+
+/* Most tag blocks are a few KiB: one first chunk of this size serves them. */
+enum { CM_ARENA_FIRST_CHUNK = 16 * 1024 };
+
+void cm_arena_init(cm_arena *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+static size_t round_up(size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    return (n + align - 1) & ~(align - 1);
+}
+
+void *cm_arena_calloc(cm_arena *a, size_t n, size_t size)
+{
+    if (size != 0 && n > (SIZE_MAX / 2) / size)
+        return NULL;
+    size_t want = round_up(n * size);
+    if (want == 0)
+        want = alignof(max_align_t);
+    if (!a->head || a->head->size - a->used < want) {
+        /* Grow geometrically so a document with many large values still
+         * needs only a handful of chunks. */
+        size_t chunk = a->head ? a->head->size * 2 : CM_ARENA_FIRST_CHUNK;
+        if (chunk < want)
+            chunk = want;
+        if (chunk > SIZE_MAX - sizeof(cm_arena_chunk))
+            return NULL;
+        cm_arena_chunk *c = malloc(sizeof(cm_arena_chunk) + chunk);
+        if (!c)
+            return NULL;
+        c->next = a->head;
+        c->size = chunk;
+        a->head = c;
+        a->used = 0;
+        a->total += chunk;
+        a->chunks++;
+    }
+    void *p = a->head->data + a->used;
+    a->used += want;
+    memset(p, 0, want);
+    return p;
+}
+
+void cm_arena_release(cm_arena *a)
+{
+    cm_arena_chunk *c = a->head;
+    while (c) {
+        cm_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    cm_arena_init(a);
+}
