@@ -1,0 +1,107 @@
+# cmutagen: `make test` and `make bench` set everything up from nothing.
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Two legs share every target: the default build, and a sanitizer build
+# selected with SANITIZE=1 (AddressSanitizer + UndefinedBehaviorSanitizer),
+# which uses its own venv and build folders so the two never mix.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+SANITIZE ?=
+
+ifeq ($(SANITIZE),)
+LEG := release
+VENV := .venv
+MESON_LEG_ARGS := -Dbuildtype=release
+PYTEST_ENV :=
+else
+LEG := asan
+VENV := build/venv-asan
+MESON_LEG_ARGS := -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+                  -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+# Python itself is not built with ASan: preload the runtime, and leave leak
+# checking to the C tests (the interpreter keeps memory alive at exit).
+PYTEST_ENV := LD_PRELOAD=$$(gcc -print-file-name=libasan.so):$$(gcc -print-file-name=libubsan.so) \
+              ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+              UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+endif
+
+PY := $(VENV)/bin/python
+# meson-python runs `meson` and `ninja` from PATH: the venv's come first.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+BUILD := build/$(LEG)
+ORACLE := build/oracle
+DATA := build/conformance/mutagen-1.48.1/tests/data
+STAMP_VENV := $(VENV)/.deps-installed
+STAMP_ORACLE := $(ORACLE)/.installed
+
+.PHONY: test bench system-deps venv install c-lib c-test c-test-clang py-test conformance \
+        conformance-update differential fuzz fuzz-smoke clean
+
+test: c-test c-test-clang py-test conformance differential fuzz-smoke
+	@echo "make test ($(LEG)): all suites passed"
+
+system-deps:
+	@tools/ensure-system-deps.sh
+
+$(STAMP_VENV): requirements-dev.txt | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(STAMP_VENV)
+
+# The behaviour oracle: the real mutagen, kept out of the venv so that only
+# the differential harness (which puts it on sys.path itself) can import it.
+$(STAMP_ORACLE): | $(STAMP_VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --target $(ORACLE) mutagen==1.48.1
+	touch $@
+
+# Build and install the package (with its C extension) into the venv.
+install: $(STAMP_VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps \
+	    -Cbuild-dir=$(BUILD)/python $(foreach a,$(MESON_LEG_ARGS),-Csetup-args=$(a)) .
+
+# The C library on its own: static + shared library, pkg-config file, C tests.
+c-lib: $(STAMP_VENV)
+	@[ -f $(BUILD)/c/build.ninja ] || $(VENV)/bin/meson setup $(BUILD)/c --werror \
+	    -Dpython=disabled $(MESON_LEG_ARGS)
+	$(VENV)/bin/ninja -C $(BUILD)/c
+
+c-test: c-lib
+	ASAN_OPTIONS=detect_leaks=1 $(VENV)/bin/meson test -C $(BUILD)/c --print-errorlogs
+
+# The same C sources must also build warning-free with clang.
+c-test-clang: $(STAMP_VENV)
+	@[ -f $(BUILD)/c-clang/build.ninja ] || CC=clang $(VENV)/bin/meson setup $(BUILD)/c-clang \
+	    --werror -Dpython=disabled $(MESON_LEG_ARGS)
+	$(VENV)/bin/ninja -C $(BUILD)/c-clang
+	ASAN_OPTIONS=detect_leaks=1 $(VENV)/bin/meson test -C $(BUILD)/c-clang --print-errorlogs
+
+py-test: install $(STAMP_ORACLE)
+	$(PYTEST_ENV) $(PY) -m pytest -q -p no:cacheprovider tests/python
+
+conformance: install
+	$(PYTEST_ENV) $(PY) tests/conformance/run.py
+
+conformance-update: install
+	$(PY) tests/conformance/run.py --update
+
+differential: install $(STAMP_ORACLE) conformance
+	$(PYTEST_ENV) $(PY) tests/differential/run.py --oracle $(ORACLE) $(DATA) tests/broken
+
+# libFuzzer targets (clang).  fuzz-smoke replays the committed corpora as a
+# regression test; `make fuzz FUZZ_SECONDS=600` fuzzes each target for real.
+FUZZ_SECONDS ?= 60
+fuzz-smoke fuzz: $(STAMP_VENV)
+	@[ -f build/fuzz/build.ninja ] || CC=clang $(VENV)/bin/meson setup build/fuzz \
+	    -Dpython=disabled -Dtests=false -Dfuzz=true -Dbuildtype=debug \
+	    -Db_sanitize=address,undefined -Db_lundef=false
+	$(VENV)/bin/ninja -C build/fuzz
+	tools/run-fuzzers.sh $@ $(FUZZ_SECONDS)
+
+bench: install $(STAMP_ORACLE)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build .venv

@@ -1,0 +1,359 @@
+/* cmutagen._native: the bridge from libcmutagen's documents to Python values.
+ *
+ * Each read function returns plain tuples, lists, str and bytes; the Python
+ * modules (cmutagen.flac, ...) wrap them in mutagen's classes.  Failures are
+ * raised as _native.ParseError(status, part, message, offset), which the
+ * Python side maps onto the exception class mutagen raises for that case;
+ * I/O failures are raised as OSError.
+ *
+ * Multi-phase init, module state, heap types: no global mutable state.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <string.h>
+
+#include "cmutagen.h"
+#include "core/arena.h"
+#include "core/cursor.h"
+#include "vorbis/vcomment.h"
+
+typedef struct native_state {
+    PyObject *parse_error; /* _native.ParseError */
+} native_state;
+
+static native_state *get_state(PyObject *module)
+{
+    return (native_state *)PyModule_GetState(module);
+}
+
+static const char *part_name(cm_error_part part)
+{
+    switch (part) {
+    case CM_PART_CONTAINER: return "container";
+    case CM_PART_VORBIS: return "vorbis";
+    default: return "";
+    }
+}
+
+static PyObject *raise_error(PyObject *module, const cm_error *err, PyObject *path)
+{
+    if (err->code == CM_ERR_NOMEM)
+        return PyErr_NoMemory();
+    if (err->code == CM_ERR_IO && err->sys_errno) {
+        errno = err->sys_errno;
+        return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+    }
+    PyObject *args = Py_BuildValue("(sssK)", cm_status_name(err->code), part_name(err->part),
+                                   err->msg, (unsigned long long)err->offset);
+    if (args) {
+        PyErr_SetObject(get_state(module)->parse_error, args);
+        Py_DECREF(args);
+    }
+    return NULL;
+}
+
+/* ---- Vorbis comments ---------------------------------------------------- */
+
+/* A Vorbis comment field name is printable ASCII 0x20..0x7D without '='. */
+static bool valid_key_char(Py_UCS4 c)
+{
+    return c >= 0x20 && c <= 0x7d && c != '=';
+}
+
+/* Keys are shown as ASCII: bytes that are not are decoded as UTF-8 (with
+ * replacement) and each non-ASCII character becomes '?', which is what
+ * mutagen shows.  Returns a new str, Py_None (a key to drop), or NULL. */
+static PyObject *decode_key(cm_str key)
+{
+    if (key.len == 0)
+        Py_RETURN_NONE;
+    PyObject *text = PyUnicode_DecodeUTF8(key.ptr, (Py_ssize_t)key.len, "replace");
+    if (!text)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_IS_ASCII(text)) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (!valid_key_char(PyUnicode_READ_CHAR(text, i))) {
+                Py_DECREF(text);
+                Py_RETURN_NONE;
+            }
+        }
+        return text;
+    }
+    PyObject *ascii = PyUnicode_New(n, 127);
+    if (!ascii) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(text, i);
+        if (c > 127)
+            c = '?';
+        if (!valid_key_char(c)) {
+            Py_DECREF(text);
+            Py_DECREF(ascii);
+            Py_RETURN_NONE;
+        }
+        PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(ascii), i, c);
+    }
+    Py_DECREF(text);
+    return ascii;
+}
+
+static PyObject *decode_text(cm_str s)
+{
+    return PyUnicode_DecodeUTF8(s.ptr, (Py_ssize_t)s.len, "replace");
+}
+
+/* (vendor, [(key, value), ...]) */
+static PyObject *build_vcomment(const cm_vcomment *vc)
+{
+    PyObject *vendor = decode_text(vc->vendor);
+    PyObject *items = PyList_New(0);
+    if (!vendor || !items)
+        goto fail;
+    for (size_t i = 0; i < vc->count; i++) {
+        const cm_vcomment_entry *e = &vc->entries[i];
+        PyObject *key, *value;
+        if (e->has_equals) {
+            key = decode_key(e->key);
+            value = key && key != Py_None ? decode_text(e->value) : NULL;
+        } else {
+            /* An entry without '=' is kept, under a made-up name. */
+            key = PyUnicode_FromFormat("unknown%zu", i);
+            value = key ? decode_text(e->key) : NULL;
+        }
+        if (key == Py_None) {
+            Py_DECREF(key);
+            continue;
+        }
+        PyObject *pair = key && value ? PyTuple_Pack(2, key, value) : NULL;
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+        if (!pair || PyList_Append(items, pair) < 0) {
+            Py_XDECREF(pair);
+            goto fail;
+        }
+        Py_DECREF(pair);
+    }
+    PyObject *result = PyTuple_Pack(2, vendor, items);
+    Py_DECREF(vendor);
+    Py_DECREF(items);
+    return result;
+fail:
+    Py_XDECREF(vendor);
+    Py_XDECREF(items);
+    return NULL;
+}
+
+PyDoc_STRVAR(read_vcomment_doc,
+"read_vcomment(data, framing)\n--\n\n"
+"Parse a Vorbis comment block at the start of `data`.  Returns (vendor,\n"
+"[(key, value), ...], bytes_consumed, framing_bit).");
+
+static PyObject *read_vcomment(PyObject *module, PyObject *args)
+{
+    Py_buffer view;
+    int framing;
+    if (!PyArg_ParseTuple(args, "y*p:read_vcomment", &view, &framing))
+        return NULL;
+    cm_arena arena;
+    cm_arena_init(&arena);
+    cm_cursor cur = cm_cursor_make(view.buf, (size_t)view.len);
+    cm_vcomment *vc = NULL;
+    cm_error err;
+    PyObject *result = NULL;
+    if (cm_vcomment_parse(&cur, framing != 0, 0, &arena, &vc, &err) != CM_OK) {
+        raise_error(module, &err, NULL);
+    } else {
+        PyObject *parsed = build_vcomment(vc);
+        if (parsed)
+            result = Py_BuildValue("(OOnO)", PyTuple_GET_ITEM(parsed, 0),
+                                   PyTuple_GET_ITEM(parsed, 1), (Py_ssize_t)cur.pos,
+                                   vc->framing_bit ? Py_True : Py_False);
+        Py_XDECREF(parsed);
+    }
+    cm_arena_release(&arena);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* ---- FLAC --------------------------------------------------------------- */
+
+static PyObject *build_picture(const cm_flac_picture *p)
+{
+    return Py_BuildValue("(kNNkkkky#)", (unsigned long)p->type, decode_text(p->mime),
+                         decode_text(p->desc), (unsigned long)p->width,
+                         (unsigned long)p->height, (unsigned long)p->depth,
+                         (unsigned long)p->colors, (const char *)p->data.ptr,
+                         (Py_ssize_t)p->data.len);
+}
+
+static PyObject *build_block(const cm_flac_block *b)
+{
+    PyObject *payload;
+    if (b->vcomment)
+        payload = build_vcomment(b->vcomment);
+    else if (b->picture)
+        payload = build_picture(b->picture);
+    else if (b->type == CM_FLAC_PADDING)
+        payload = (Py_INCREF(Py_None), Py_None);
+    else
+        payload = PyBytes_FromStringAndSize((const char *)b->body.ptr, (Py_ssize_t)b->body.len);
+    if (!payload)
+        return NULL;
+    return Py_BuildValue("(IkkN)", (unsigned)b->type, (unsigned long)b->declared_length,
+                         (unsigned long)b->length, payload);
+}
+
+static PyObject *build_flac(const cm_flac *f)
+{
+    const cm_flac_streaminfo *si = &f->streaminfo;
+    PyObject *blocks = PyList_New((Py_ssize_t)f->block_count);
+    if (!blocks)
+        return NULL;
+    for (size_t i = 0; i < f->block_count; i++) {
+        PyObject *block = build_block(&f->blocks[i]);
+        if (!block) {
+            Py_DECREF(blocks);
+            return NULL;
+        }
+        PyList_SET_ITEM(blocks, (Py_ssize_t)i, block);
+    }
+    return Py_BuildValue("(KKKdK(kkkkkkkKy#)N)", (unsigned long long)f->flac_offset,
+                         (unsigned long long)f->audio_offset, (unsigned long long)f->file_size,
+                         f->length, (unsigned long long)f->bitrate,
+                         (unsigned long)si->min_blocksize, (unsigned long)si->max_blocksize,
+                         (unsigned long)si->min_framesize, (unsigned long)si->max_framesize,
+                         (unsigned long)si->sample_rate, (unsigned long)si->channels,
+                         (unsigned long)si->bits_per_sample,
+                         (unsigned long long)si->total_samples, (const char *)si->md5,
+                         (Py_ssize_t)16, blocks);
+}
+
+PyDoc_STRVAR(read_flac_doc,
+"read_flac(source, file_size=None)\n--\n\n"
+"Parse a FLAC file's metadata.  `source` is a path (str, bytes or os.PathLike),\n"
+"or a bytes-like object holding the first bytes of a file of `file_size`\n"
+"bytes (default: all of it).  Returns (flac_offset, audio_offset, file_size,\n"
+"length, bitrate, streaminfo, blocks), or, for a buffer that holds too little\n"
+"of the file, the int number of leading bytes the parse needs.");
+
+static PyObject *read_flac(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"source", "file_size", NULL};
+    PyObject *source, *file_size_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:read_flac", kwlist, &source,
+                                     &file_size_obj))
+        return NULL;
+    cm_read_opts opts = {CM_FORMAT_FLAC};
+    cm_error err;
+    cm_doc *doc;
+
+    if (PyObject_CheckBuffer(source)) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0)
+            return NULL;
+        unsigned long long file_size = (unsigned long long)view.len;
+        if (file_size_obj != Py_None) {
+            file_size = PyLong_AsUnsignedLongLong(file_size_obj);
+            if (PyErr_Occurred()) {
+                PyBuffer_Release(&view);
+                return NULL;
+            }
+        }
+        /* The document points into the buffer: build the result before
+         * letting the buffer go. */
+        doc = cm_parse_prefix(view.buf, (size_t)view.len, file_size, &opts, &err);
+        PyObject *result;
+        if (doc)
+            result = build_flac(cm_doc_flac(doc));
+        else if (err.code == CM_NEED_MORE)
+            result = PyLong_FromUnsignedLongLong((unsigned long long)err.need_bytes);
+        else
+            result = raise_error(module, &err, NULL);
+        cm_doc_free(doc);
+        PyBuffer_Release(&view);
+        return result;
+    }
+
+    PyObject *path = NULL;
+    if (!PyUnicode_FSConverter(source, &path))
+        return NULL;
+    const char *cpath = PyBytes_AS_STRING(path);
+    Py_BEGIN_ALLOW_THREADS
+    doc = cm_read_file(cpath, &opts, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *result = doc ? build_flac(cm_doc_flac(doc)) : raise_error(module, &err, source);
+    cm_doc_free(doc);
+    Py_DECREF(path);
+    return result;
+}
+
+/* ---- module ------------------------------------------------------------- */
+
+static PyMethodDef native_methods[] = {
+    {"read_vcomment", read_vcomment, METH_VARARGS, read_vcomment_doc},
+    {"read_flac", (PyCFunction)(void (*)(void))read_flac, METH_VARARGS | METH_KEYWORDS,
+     read_flac_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int native_exec(PyObject *module)
+{
+    native_state *state = get_state(module);
+    state->parse_error = PyErr_NewExceptionWithDoc(
+        "cmutagen._native.ParseError",
+        "A file could not be parsed: args are (status, part, message, offset).",
+        PyExc_ValueError, NULL);
+    if (!state->parse_error)
+        return -1;
+    Py_INCREF(state->parse_error);
+    if (PyModule_AddObject(module, "ParseError", state->parse_error) < 0) {
+        Py_DECREF(state->parse_error);
+        return -1;
+    }
+    return PyModule_AddStringConstant(module, "LIBRARY_VERSION", CM_VERSION_STRING);
+}
+
+static int native_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    Py_VISIT(get_state(module)->parse_error);
+    return 0;
+}
+
+static int native_clear(PyObject *module)
+{
+    Py_CLEAR(get_state(module)->parse_error);
+    return 0;
+}
+
+static void native_free(void *module)
+{
+    native_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot native_slots[] = {
+    {Py_mod_exec, native_exec},
+    {0, NULL},
+};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "cmutagen._native",
+    .m_doc = "libcmutagen's parsers, returning plain Python values.",
+    .m_size = sizeof(native_state),
+    .m_methods = native_methods,
+    .m_slots = native_slots,
+    .m_traverse = native_traverse,
+    .m_clear = native_clear,
+    .m_free = native_free,
+};
+
+PyMODINIT_FUNC PyInit__native(void);
+
+PyMODINIT_FUNC PyInit__native(void)
+{
+    return PyModuleDef_Init(&native_module);
+}

@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Vorbis comments: a vendor string and a list of ``KEY=value`` pairs, used
+by FLAC and by the Ogg formats.  Parsing is done by the C core."""
+
+import struct
+from io import BytesIO
+
+from ._version import VERSION_STRING
+from ._tags import Tags
+from ._util import DictMixin, MutagenError
+from . import _native
+
+
+class error(MutagenError):
+    pass
+
+
+class VorbisUnsetFrameError(error):
+    pass
+
+
+class VorbisEncodingError(error):
+    pass
+
+
+def is_valid_key(key):
+    """A field name is non-empty printable ASCII 0x20-0x7D without '='."""
+    if not isinstance(key, str):
+        raise TypeError("%r needs to be str" % key)
+    return bool(key) and all(" " <= c <= "}" and c != "=" for c in key)
+
+
+istag = is_valid_key
+
+
+class VComment(Tags, list):
+    """A Vorbis comment block as a list of (key, value) pairs in file order."""
+
+    vendor = "Mutagen " + VERSION_STRING
+
+    def __init__(self, data=None, *args, **kwargs):
+        self._size = 0
+        if data is None:
+            return
+        if isinstance(data, bytes):
+            data = BytesIO(data)
+        elif not hasattr(data, "read"):
+            raise TypeError("VComment requires bytes or a file-like")
+        start = data.tell()
+        self.load(data, *args, **kwargs)
+        self._size = data.tell() - start
+
+    def load(self, fileobj, errors="replace", framing=True):
+        """Parse a comment block from fileobj's position; afterwards the
+        file position is just past the block."""
+        if errors != "replace":
+            raise ValueError("errors=%r is not supported yet; only 'replace'" % (errors,))
+        start = fileobj.tell()
+        data = fileobj.read()
+        try:
+            vendor, items, consumed, framing_bit = _native.read_vcomment(data, framing)
+        except _native.ParseError as e:
+            raise error(e.args[2]) from None
+        if framing and not framing_bit:
+            raise VorbisUnsetFrameError("framing bit was unset")
+        self.vendor = vendor
+        self[:] = items
+        fileobj.seek(start + consumed, 0)
+
+    def validate(self):
+        """Raise ValueError if a key or value could not be written."""
+        if not isinstance(self.vendor, str):
+            raise ValueError("vendor needs to be str")
+        for key, value in self:
+            try:
+                if not is_valid_key(key):
+                    raise ValueError("%r is not a valid key" % key)
+            except TypeError:
+                raise ValueError("%r is not a valid key" % key)
+            if not isinstance(value, str):
+                raise ValueError("%r needs to be str for key %r" % (value, key))
+        return True
+
+    def clear(self):
+        del self[:]
+
+    def write(self, framing=True):
+        """The block as bytes, with a framing bit when ``framing``."""
+        self.validate()
+
+        def text(s):
+            raw = s.encode("utf-8")
+            return struct.pack("<I", len(raw)) + raw
+
+        parts = [text(self.vendor), struct.pack("<I", len(self))]
+        parts.extend(text("%s=%s" % (key, value)) for key, value in self)
+        if framing:
+            parts.append(b"\x01")
+        return b"".join(parts)
+
+    def pprint(self):
+        return "\n".join("%s=%s" % (key, value) for key, value in self)
+
+
+class VCommentDict(VComment, DictMixin):
+    """VComment with dict access: keys are case-insensitive, each value is
+    the list of values stored under that key."""
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return list.__getitem__(self, key)
+        if not is_valid_key(key):
+            raise ValueError
+        key = key.lower()
+        values = [value for name, value in self if name.lower() == key]
+        if not values:
+            raise KeyError(key)
+        return values
+
+    def __delitem__(self, key):
+        if isinstance(key, slice):
+            return list.__delitem__(self, key)
+        if not is_valid_key(key):
+            raise ValueError
+        key = key.lower()
+        kept = [pair for pair in self if pair[0].lower() != key]
+        if len(kept) == len(self):
+            raise KeyError(key)
+        self[:] = kept
+
+    def __contains__(self, key):
+        if not is_valid_key(key):
+            raise ValueError
+        key = key.lower()
+        return any(name.lower() == key for name, _ in self)
+
+    def __setitem__(self, key, values):
+        if isinstance(key, slice):
+            return list.__setitem__(self, key, values)
+        if not is_valid_key(key):
+            raise ValueError
+        if not isinstance(values, list):
+            values = [values]
+        try:
+            del self[key]
+        except KeyError:
+            pass
+        for value in values:
+            self.append((key, value))
+
+    def keys(self):
+        # A set, as mutagen builds it: the order is the set's, not the file's.
+        return list({name.lower() for name, _ in self})
+
+    def as_dict(self):
+        return {key: self[key] for key in self.keys()}
