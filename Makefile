@@ -35,7 +35,7 @@ DATA := build/conformance/mutagen-1.48.1/tests/data
 STAMP_VENV := $(VENV)/.deps-installed
 STAMP_ORACLE := $(ORACLE)/.installed
 
-.PHONY: test bench system-deps venv install c-lib c-test c-test-clang py-test conformance \
+.PHONY: test bench system-deps venv install c-lib c-test c-test-clang py-test upstream-data conformance \
         conformance-update differential fuzz fuzz-smoke clean
 
 test: c-test c-test-clang py-test conformance differential fuzz-smoke
@@ -78,7 +78,11 @@ c-test-clang: $(STAMP_VENV)
 	$(VENV)/bin/ninja -C $(BUILD)/c-clang
 	ASAN_OPTIONS=detect_leaks=1 $(VENV)/bin/meson test -C $(BUILD)/c-clang --print-errorlogs
 
-py-test: install $(STAMP_ORACLE)
+# mutagen's own tests and data files, from its pinned sdist (see tests/conformance).
+upstream-data: $(STAMP_VENV)
+	$(PY) tests/conformance/run.py --fetch-only
+
+py-test: install $(STAMP_ORACLE) upstream-data
 	$(PYTEST_ENV) $(PY) -m pytest -q -p no:cacheprovider tests/python
 
 conformance: install
@@ -94,7 +98,7 @@ differential: install $(STAMP_ORACLE) conformance
 # regression test; `make fuzz FUZZ_SECONDS=600` fuzzes each target for real.
 FUZZ_SECONDS ?= 60
 fuzz-smoke fuzz: $(STAMP_VENV)
-	@[ -f build/fuzz/build.ninja ] || CC=clang $(VENV)/bin/meson setup build/fuzz \
+	@[ -f build/fuzz/build.ninja ] || CC=clang $(VENV)/bin/meson setup build/fuzz --werror \
 	    -Dpython=disabled -Dtests=false -Dfuzz=true -Dbuildtype=debug \
 	    -Db_sanitize=address,undefined -Db_lundef=false
 	$(VENV)/bin/ninja -C build/fuzz

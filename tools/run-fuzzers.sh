@@ -13,6 +13,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 for target in "$root"/build/fuzz/fuzz_*; do
+    [ -f "$target" ] && [ -x "$target" ] || continue
     name=${target##*/fuzz_}
     seeds="$root/fuzz/corpus/$name"
     if [ "$mode" = fuzz-smoke ]; then
