@@ -6,6 +6,7 @@
 # which uses its own venv and build folders so the two never mix.
 
 SHELL := /bin/bash
+, := ,
 PYTHON ?= python3
 SANITIZE ?=
 
@@ -35,10 +36,10 @@ DATA := build/conformance/mutagen-1.48.1/tests/data
 STAMP_VENV := $(VENV)/.deps-installed
 STAMP_ORACLE := $(ORACLE)/.installed
 
-.PHONY: test bench system-deps venv install c-lib c-test c-test-clang py-test upstream-data conformance \
+.PHONY: test bench system-deps venv install c-lib c-test c-install-test c-test-clang py-test upstream-data conformance \
         conformance-update differential fuzz fuzz-smoke clean
 
-test: c-test c-test-clang py-test conformance differential fuzz-smoke
+test: c-test c-install-test c-test-clang py-test conformance differential fuzz-smoke
 	@echo "make test ($(LEG)): all suites passed"
 
 system-deps:
@@ -70,6 +71,14 @@ c-lib: $(STAMP_VENV)
 
 c-test: c-lib
 	ASAN_OPTIONS=detect_leaks=1 $(VENV)/bin/meson test -C $(BUILD)/c --print-errorlogs
+
+# Install the library into a scratch prefix and build the README's example
+# against it through pkg-config, static and shared.
+c-install-test: c-lib
+	rm -rf $(BUILD)/destdir
+	$(VENV)/bin/meson install -q -C $(BUILD)/c --destdir $(abspath $(BUILD))/destdir
+	tools/check-installed-library.sh $(abspath $(BUILD))/destdir $(BUILD) \
+	    $(if $(SANITIZE),-fsanitize=address$(,)undefined)
 
 # The same C sources must also build warning-free with clang.
 c-test-clang: $(STAMP_VENV)

@@ -172,7 +172,7 @@ static cm_status parse_blocks(parser *p, uint64_t pos)
         if (st != CM_OK)
             return st;
         const uint8_t *h = p->data + pos;
-        cm_flac_block *b;
+        cm_flac_block *b = NULL;
         if ((st = append_block(p, &b)) != CM_OK)
             return st;
         b->type = h[0] & 0x7f;
