@@ -95,7 +95,7 @@ py-test: install $(STAMP_ORACLE) upstream-data
 	$(PYTEST_ENV) $(PY) -m pytest -q -p no:cacheprovider tests/python
 
 conformance: install
-	$(PYTEST_ENV) $(PY) tests/conformance/run.py
+	$(PYTEST_ENV) $(PY) tests/conformance/run.py --quiet
 
 conformance-update: install
 	$(PY) tests/conformance/run.py --update
