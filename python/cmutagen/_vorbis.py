@@ -52,15 +52,22 @@ class VComment(Tags, list):
 
     def load(self, fileobj, errors="replace", framing=True):
         """Parse a comment block from fileobj's position; afterwards the
-        file position is just past the block."""
-        if errors != "replace":
-            raise ValueError("errors=%r is not supported yet; only 'replace'" % (errors,))
+        file position is just past the block.
+
+        ``errors`` says what to do with text that is not valid UTF-8, or a
+        field name that is not ASCII: 'strict' raises (UnicodeDecodeError,
+        or VorbisEncodingError for a name or an entry without '='),
+        'replace' substitutes and 'ignore' drops.  Entries whose name is not
+        a valid field name are skipped in every mode."""
         start = fileobj.tell()
         data = fileobj.read()
         try:
-            vendor, items, consumed, framing_bit = _native.read_vcomment(data, framing)
+            vendor, items, consumed, framing_bit = _native.read_vcomment(data, framing, errors)
         except _native.ParseError as e:
-            raise error(e.args[2]) from None
+            status, _part, message, _offset = e.args
+            if status == "invalid data":
+                raise VorbisEncodingError(message) from None
+            raise error(message) from None
         if framing and not framing_bit:
             raise VorbisUnsetFrameError("framing bit was unset")
         self.vendor = vendor

@@ -24,3 +24,21 @@ def oracle_dir():
 
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+
+@pytest.fixture(scope="session")
+def real_mutagen():
+    """The real mutagen 1.48.1 (the behaviour oracle), imported from the
+    oracle directory.  Only for comparisons: install_as_mutagen() is never
+    called in the pytest process itself."""
+    if not os.path.isdir(os.path.join(ORACLE, "mutagen")):
+        pytest.fail("the real mutagen is not installed at %s: run `make test`" % ORACLE)
+    sys.path.insert(0, ORACLE)
+    try:
+        import mutagen
+        import mutagen._vorbis  # noqa: F401  (the submodules the tests use)
+        import mutagen.flac  # noqa: F401
+    finally:
+        sys.path.remove(ORACLE)
+    assert mutagen.__file__.startswith(ORACLE) and mutagen.version == (1, 48, 1)
+    return mutagen

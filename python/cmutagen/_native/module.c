@@ -55,87 +55,155 @@ static PyObject *raise_error(PyObject *module, const cm_error *err, PyObject *pa
 
 /* ---- Vorbis comments ---------------------------------------------------- */
 
+/* How undecodable comment bytes are treated, as in mutagen's `errors`
+ * argument: "strict" raises, "replace" substitutes, "ignore" drops. */
+typedef enum vc_errors { VC_STRICT, VC_REPLACE, VC_IGNORE } vc_errors;
+
+static const char *const vc_errors_names[] = {"strict", "replace", "ignore"};
+
+static int parse_vc_errors(const char *name, vc_errors *out)
+{
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(name, vc_errors_names[i]) == 0) {
+            *out = (vc_errors)i;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "errors must be 'strict', 'replace' or 'ignore', not '%s'",
+                 name);
+    return -1;
+}
+
+static PyObject *raise_vorbis_invalid(PyObject *module, const char *fmt, PyObject *what)
+{
+    PyObject *msg = PyUnicode_FromFormat(fmt, what);
+    if (!msg)
+        return NULL;
+    PyObject *args = Py_BuildValue("(ssNK)", cm_status_name(CM_ERR_INVALID), "vorbis", msg,
+                                   0ULL);
+    if (args) {
+        PyErr_SetObject(get_state(module)->parse_error, args);
+        Py_DECREF(args);
+    }
+    return NULL;
+}
+
 /* A Vorbis comment field name is printable ASCII 0x20..0x7D without '='. */
 static bool valid_key_char(Py_UCS4 c)
 {
     return c >= 0x20 && c <= 0x7d && c != '=';
 }
 
-/* Keys are shown as ASCII: bytes that are not are decoded as UTF-8 (with
- * replacement) and each non-ASCII character becomes '?', which is what
- * mutagen shows.  Returns a new str, Py_None (a key to drop), or NULL. */
-static PyObject *decode_key(cm_str key)
+static PyObject *decode_text(cm_str s, vc_errors errors)
 {
-    if (key.len == 0)
-        Py_RETURN_NONE;
-    PyObject *text = PyUnicode_DecodeUTF8(key.ptr, (Py_ssize_t)key.len, "replace");
-    if (!text)
-        return NULL;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (PyUnicode_IS_ASCII(text)) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (!valid_key_char(PyUnicode_READ_CHAR(text, i))) {
-                Py_DECREF(text);
-                Py_RETURN_NONE;
-            }
-        }
-        return text;
-    }
-    PyObject *ascii = PyUnicode_New(n, 127);
-    if (!ascii) {
-        Py_DECREF(text);
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ_CHAR(text, i);
-        if (c > 127)
-            c = '?';
-        if (!valid_key_char(c)) {
-            Py_DECREF(text);
-            Py_DECREF(ascii);
-            Py_RETURN_NONE;
-        }
-        PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(ascii), i, c);
-    }
-    Py_DECREF(text);
-    return ascii;
+    return PyUnicode_DecodeUTF8(s.ptr, (Py_ssize_t)s.len, vc_errors_names[errors]);
 }
 
-static PyObject *decode_text(cm_str s)
+/* The key as the ASCII mutagen shows: a non-ASCII character raises
+ * (strict), becomes '?' (replace) or is dropped (ignore).  Returns a new
+ * str, Py_None for a key that is not a valid field name (such entries are
+ * skipped in every mode), or NULL with an exception set. */
+static PyObject *ascii_key(PyObject *module, PyObject *key, vc_errors errors)
 {
-    return PyUnicode_DecodeUTF8(s.ptr, (Py_ssize_t)s.len, "replace");
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    PyObject *ascii = PyUnicode_New(n, 127);
+    if (!ascii)
+        return NULL;
+    Py_ssize_t len = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(key, i);
+        if (c > 127) {
+            if (errors == VC_STRICT) {
+                Py_DECREF(ascii);
+                return raise_vorbis_invalid(module, "invalid tag name %R", key);
+            }
+            if (errors == VC_IGNORE)
+                continue;
+            c = '?';
+        }
+        PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(ascii), len++, c);
+    }
+    bool valid = len > 0;
+    for (Py_ssize_t i = 0; valid && i < len; i++)
+        valid = valid_key_char(PyUnicode_READ(PyUnicode_1BYTE_KIND, PyUnicode_DATA(ascii), i));
+    if (!valid) {
+        Py_DECREF(ascii);
+        Py_RETURN_NONE;
+    }
+    if (len == n)
+        return ascii;
+    PyObject *shorter = PyUnicode_Substring(ascii, 0, len);
+    Py_DECREF(ascii);
+    return shorter;
+}
+
+/* One entry as a (key, value) tuple, Py_None to skip it, or NULL.  The whole
+ * entry is decoded at once so a strict decoding error reports its position
+ * in the entry, as mutagen's does. */
+static PyObject *build_entry(PyObject *module, const cm_vcomment_entry *e, size_t index,
+                             vc_errors errors)
+{
+    cm_str whole = {e->key.ptr,
+                    e->has_equals ? e->key.len + 1 + e->value.len : e->key.len};
+    PyObject *text = decode_text(whole, errors);
+    if (!text)
+        return NULL;
+    PyObject *key = NULL, *value = NULL, *pair = NULL;
+    Py_ssize_t eq = e->has_equals ? PyUnicode_FindChar(text, '=', 0, PY_SSIZE_T_MAX, 1) : -1;
+    if (eq == -2)
+        goto done;
+    if (eq < 0) {
+        /* An entry without '=' (after decoding: "ignore" may drop bytes but
+         * never '=' itself). */
+        if (errors == VC_STRICT) {
+            raise_vorbis_invalid(module, "comment %R has no '=' between name and value", text);
+            goto done;
+        }
+        if (errors == VC_IGNORE) {
+            pair = Py_None;
+            Py_INCREF(pair);
+            goto done;
+        }
+        key = PyUnicode_FromFormat("unknown%zu", index);
+        value = text;
+        Py_INCREF(value);
+    } else {
+        PyObject *raw_key = PyUnicode_Substring(text, 0, eq);
+        if (!raw_key)
+            goto done;
+        key = ascii_key(module, raw_key, errors);
+        Py_DECREF(raw_key);
+        if (key == Py_None) {
+            pair = key;
+            key = NULL;
+            goto done;
+        }
+        value = key ? PyUnicode_Substring(text, eq + 1, PY_SSIZE_T_MAX) : NULL;
+    }
+    if (key && value)
+        pair = PyTuple_Pack(2, key, value);
+done:
+    Py_DECREF(text);
+    Py_XDECREF(key);
+    Py_XDECREF(value);
+    return pair;
 }
 
 /* (vendor, [(key, value), ...]) */
-static PyObject *build_vcomment(const cm_vcomment *vc)
+static PyObject *build_vcomment(PyObject *module, const cm_vcomment *vc, vc_errors errors)
 {
-    PyObject *vendor = decode_text(vc->vendor);
-    PyObject *items = PyList_New(0);
-    if (!vendor || !items)
+    PyObject *vendor = decode_text(vc->vendor, errors);
+    PyObject *items = vendor ? PyList_New(0) : NULL;
+    if (!items)
         goto fail;
     for (size_t i = 0; i < vc->count; i++) {
-        const cm_vcomment_entry *e = &vc->entries[i];
-        PyObject *key, *value;
-        if (e->has_equals) {
-            key = decode_key(e->key);
-            value = key && key != Py_None ? decode_text(e->value) : NULL;
-        } else {
-            /* An entry without '=' is kept, under a made-up name. */
-            key = PyUnicode_FromFormat("unknown%zu", i);
-            value = key ? decode_text(e->key) : NULL;
-        }
-        if (key == Py_None) {
-            Py_DECREF(key);
-            continue;
-        }
-        PyObject *pair = key && value ? PyTuple_Pack(2, key, value) : NULL;
-        Py_XDECREF(key);
-        Py_XDECREF(value);
-        if (!pair || PyList_Append(items, pair) < 0) {
-            Py_XDECREF(pair);
+        PyObject *pair = build_entry(module, &vc->entries[i], i, errors);
+        if (!pair)
             goto fail;
-        }
+        int rc = pair == Py_None ? 0 : PyList_Append(items, pair);
         Py_DECREF(pair);
+        if (rc < 0)
+            goto fail;
     }
     PyObject *result = PyTuple_Pack(2, vendor, items);
     Py_DECREF(vendor);
@@ -148,16 +216,23 @@ fail:
 }
 
 PyDoc_STRVAR(read_vcomment_doc,
-"read_vcomment(data, framing)\n--\n\n"
-"Parse a Vorbis comment block at the start of `data`.  Returns (vendor,\n"
+"read_vcomment(data, framing, errors)\n--\n\n"
+"Parse a Vorbis comment block at the start of `data`, decoding text with\n"
+"`errors` ('strict', 'replace' or 'ignore').  Returns (vendor,\n"
 "[(key, value), ...], bytes_consumed, framing_bit).");
 
 static PyObject *read_vcomment(PyObject *module, PyObject *args)
 {
     Py_buffer view;
     int framing;
-    if (!PyArg_ParseTuple(args, "y*p:read_vcomment", &view, &framing))
+    const char *errors_name;
+    vc_errors errors;
+    if (!PyArg_ParseTuple(args, "y*ps:read_vcomment", &view, &framing, &errors_name))
         return NULL;
+    if (parse_vc_errors(errors_name, &errors) < 0) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
     cm_arena arena;
     cm_arena_init(&arena);
     cm_cursor cur = cm_cursor_make(view.buf, (size_t)view.len);
@@ -167,7 +242,7 @@ static PyObject *read_vcomment(PyObject *module, PyObject *args)
     if (cm_vcomment_parse(&cur, framing != 0, 0, &arena, &vc, &err) != CM_OK) {
         raise_error(module, &err, NULL);
     } else {
-        PyObject *parsed = build_vcomment(vc);
+        PyObject *parsed = build_vcomment(module, vc, errors);
         if (parsed)
             result = Py_BuildValue("(OOnO)", PyTuple_GET_ITEM(parsed, 0),
                                    PyTuple_GET_ITEM(parsed, 1), (Py_ssize_t)cur.pos,
@@ -183,18 +258,18 @@ static PyObject *read_vcomment(PyObject *module, PyObject *args)
 
 static PyObject *build_picture(const cm_flac_picture *p)
 {
-    return Py_BuildValue("(kNNkkkky#)", (unsigned long)p->type, decode_text(p->mime),
-                         decode_text(p->desc), (unsigned long)p->width,
+    return Py_BuildValue("(kNNkkkky#)", (unsigned long)p->type, decode_text(p->mime, VC_REPLACE),
+                         decode_text(p->desc, VC_REPLACE), (unsigned long)p->width,
                          (unsigned long)p->height, (unsigned long)p->depth,
                          (unsigned long)p->colors, (const char *)p->data.ptr,
                          (Py_ssize_t)p->data.len);
 }
 
-static PyObject *build_block(const cm_flac_block *b)
+static PyObject *build_block(PyObject *module, const cm_flac_block *b)
 {
     PyObject *payload;
     if (b->vcomment)
-        payload = build_vcomment(b->vcomment);
+        payload = build_vcomment(module, b->vcomment, VC_REPLACE);
     else if (b->picture)
         payload = build_picture(b->picture);
     else if (b->type == CM_FLAC_PADDING)
@@ -207,14 +282,14 @@ static PyObject *build_block(const cm_flac_block *b)
                          (unsigned long)b->length, payload);
 }
 
-static PyObject *build_flac(const cm_flac *f)
+static PyObject *build_flac(PyObject *module, const cm_flac *f)
 {
     const cm_flac_streaminfo *si = &f->streaminfo;
     PyObject *blocks = PyList_New((Py_ssize_t)f->block_count);
     if (!blocks)
         return NULL;
     for (size_t i = 0; i < f->block_count; i++) {
-        PyObject *block = build_block(&f->blocks[i]);
+        PyObject *block = build_block(module, &f->blocks[i]);
         if (!block) {
             Py_DECREF(blocks);
             return NULL;
@@ -268,7 +343,7 @@ static PyObject *read_flac(PyObject *module, PyObject *args, PyObject *kwargs)
         doc = cm_parse_prefix(view.buf, (size_t)view.len, file_size, &opts, &err);
         PyObject *result;
         if (doc)
-            result = build_flac(cm_doc_flac(doc));
+            result = build_flac(module, cm_doc_flac(doc));
         else if (err.code == CM_NEED_MORE)
             result = PyLong_FromUnsignedLongLong((unsigned long long)err.need_bytes);
         else
@@ -285,7 +360,7 @@ static PyObject *read_flac(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_BEGIN_ALLOW_THREADS
     doc = cm_read_file(cpath, &opts, &err);
     Py_END_ALLOW_THREADS
-    PyObject *result = doc ? build_flac(cm_doc_flac(doc)) : raise_error(module, &err, source);
+    PyObject *result = doc ? build_flac(module, cm_doc_flac(doc)) : raise_error(module, &err, source);
     cm_doc_free(doc);
     Py_DECREF(path);
     return result;
