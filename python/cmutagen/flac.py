@@ -69,15 +69,11 @@ class StreamInfo(MetadataBlock, _StreamInfoBase):
                "sample_rate", "channels", "bits_per_sample", "total_samples")
 
     def load(self, data):
-        # The C core decodes STREAMINFO; hand it the block inside a minimal
-        # FLAC stream rather than decoding the bit fields a second time here.
-        body = data.read()
-        header = b"fLaC" + struct.pack(">I", 0x80000000 | len(body))
         try:
-            result = _native.read_flac(header + body)
+            fields, length = _native.read_flac_streaminfo(data.read())
         except _native.ParseError as e:
             raise error(e.args[2]) from None
-        self._set_fields(result[5], result[3])
+        self._set_fields(fields, length)
 
     def _set_fields(self, fields, length):
         (self.min_blocksize, self.max_blocksize, self.min_framesize, self.max_framesize,
@@ -267,16 +263,15 @@ class Picture(MetadataBlock):
     _FIELDS = ("type", "mime", "desc", "width", "height", "depth", "colors", "data")
 
     def load(self, data):
-        # Decoded by the C core, from the block inside a minimal FLAC stream.
-        body = data.read()
-        stream = b"".join([
-            b"fLaC", struct.pack(">I", 0x00000022), bytes(10), b"\x0a\xc4\x40\xf0",
-            bytes(20), struct.pack(">I", 0x86000000 | len(body)), body])
+        # The block is measured by its contents: leave the stream just past
+        # them, whatever follows.
+        start = data.tell()
         try:
-            result = _native.read_flac(stream)
+            fields, consumed = _native.read_flac_picture(data.read())
         except _native.ParseError as e:
             raise error(e.args[2]) from None
-        self._set_fields(result[6][1][3])
+        self._set_fields(fields)
+        data.seek(start + consumed, 0)
 
     def _set_fields(self, fields):
         (self.type, self.mime, self.desc, self.width, self.height, self.depth,

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "../core/cursor.h"
 #include "../core/error.h"
 #include "../id3/id3v2_header.h"
 #include "../vorbis/vcomment.h"
@@ -45,13 +44,14 @@ static cm_status need_range(parser *p, uint64_t start, uint64_t end, const char 
     return CM_OK;
 }
 
-static cm_status parse_streaminfo(parser *p, const cm_flac_block *b, cm_flac_streaminfo *si)
+cm_status cm_flac_decode_streaminfo(const uint8_t *body, size_t len, uint64_t offset,
+                                    cm_flac_streaminfo *si, cm_error *err)
 {
-    if (b->length < STREAMINFO_SIZE)
-        return cm_fail(p->err, CM_ERR_TRUNCATED, CM_PART_CONTAINER, b->offset,
-                       "STREAMINFO block is %u bytes, it must be at least %d",
-                       (unsigned)b->length, STREAMINFO_SIZE);
-    const uint8_t *s = b->body.ptr;
+    if (len < STREAMINFO_SIZE)
+        return cm_fail(err, CM_ERR_TRUNCATED, CM_PART_CONTAINER, offset,
+                       "STREAMINFO block is %zu bytes, it must be at least %d", len,
+                       STREAMINFO_SIZE);
+    const uint8_t *s = body;
     si->min_blocksize = (uint32_t)s[0] << 8 | s[1];
     si->max_blocksize = (uint32_t)s[2] << 8 | s[3];
     si->min_framesize = (uint32_t)s[4] << 16 | (uint32_t)s[5] << 8 | s[6];
@@ -65,9 +65,14 @@ static cm_status parse_streaminfo(parser *p, const cm_flac_block *b, cm_flac_str
                         (uint64_t)s[15] << 16 | (uint64_t)s[16] << 8 | s[17];
     memcpy(si->md5, s + 18, 16);
     if (si->sample_rate == 0)
-        return cm_fail(p->err, CM_ERR_INVALID, CM_PART_CONTAINER, b->offset + 14,
+        return cm_fail(err, CM_ERR_INVALID, CM_PART_CONTAINER, offset + 10,
                        "STREAMINFO gives a sample rate of 0, which is invalid");
     return CM_OK;
+}
+
+double cm_flac_streaminfo_length(const cm_flac_streaminfo *si)
+{
+    return si->sample_rate ? (double)si->total_samples / (double)si->sample_rate : 0.0;
 }
 
 static bool take_be32_string(cm_cursor *c, cm_str *out)
@@ -83,7 +88,7 @@ static bool take_be32_string(cm_cursor *c, cm_str *out)
 
 /* PICTURE: type, MIME type, description, width, height, depth, colours,
  * data; all lengths and numbers 32-bit big endian. */
-static bool parse_picture_fields(cm_cursor *c, cm_flac_picture *pic)
+bool cm_flac_decode_picture(cm_cursor *c, cm_flac_picture *pic)
 {
     cm_str data;
     if (!cm_be32(c, &pic->type) || !take_be32_string(c, &pic->mime) ||
@@ -118,7 +123,7 @@ static cm_status parse_self_sized(parser *p, cm_flac_block *b)
         cm_flac_picture *pic = cm_arena_calloc(p->arena, 1, sizeof *pic);
         if (!pic)
             return nomem(p, b->offset);
-        ok = parse_picture_fields(&c, pic);
+        ok = cm_flac_decode_picture(&c, pic);
         if (ok)
             b->picture = pic;
     }
@@ -199,7 +204,9 @@ static cm_status parse_blocks(parser *p, uint64_t pos)
 
         if (b->type == CM_FLAC_STREAMINFO) {
             cm_flac_streaminfo si;
-            if ((st = parse_streaminfo(p, b, &si)) != CM_OK)
+            st = cm_flac_decode_streaminfo(b->body.ptr, b->length, b->offset + BLOCK_HEADER_SIZE,
+                                           &si, p->err);
+            if (st != CM_OK)
                 return st;
             if (!have_streaminfo) {
                 f->streaminfo = si;
@@ -269,8 +276,7 @@ cm_status cm_flac_parse(const uint8_t *data, size_t avail, uint64_t file_size, c
     if ((st = parse_blocks(&p, pos + 4)) != CM_OK)
         return st;
 
-    const cm_flac_streaminfo *si = &f->streaminfo;
-    f->length = (double)si->total_samples / (double)si->sample_rate;
+    f->length = cm_flac_streaminfo_length(&f->streaminfo);
     if (f->length > 0) {
         double bitrate = (double)((f->file_size - f->audio_offset) * 8) / f->length;
         /* Only a hostile STREAMINFO (a huge file, a tiny length) gets near

@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "cmutagen.h"
+#include "core/error.h"
 #include "core/arena.h"
 #include "core/cursor.h"
+#include "flac/flac.h"
 #include "vorbis/vcomment.h"
 
 typedef struct native_state {
@@ -282,9 +284,18 @@ static PyObject *build_block(PyObject *module, const cm_flac_block *b)
                          (unsigned long)b->length, payload);
 }
 
+static PyObject *build_streaminfo(const cm_flac_streaminfo *si)
+{
+    return Py_BuildValue("(kkkkkkkKy#)", (unsigned long)si->min_blocksize,
+                         (unsigned long)si->max_blocksize, (unsigned long)si->min_framesize,
+                         (unsigned long)si->max_framesize, (unsigned long)si->sample_rate,
+                         (unsigned long)si->channels, (unsigned long)si->bits_per_sample,
+                         (unsigned long long)si->total_samples, (const char *)si->md5,
+                         (Py_ssize_t)16);
+}
+
 static PyObject *build_flac(PyObject *module, const cm_flac *f)
 {
-    const cm_flac_streaminfo *si = &f->streaminfo;
     PyObject *blocks = PyList_New((Py_ssize_t)f->block_count);
     if (!blocks)
         return NULL;
@@ -296,15 +307,10 @@ static PyObject *build_flac(PyObject *module, const cm_flac *f)
         }
         PyList_SET_ITEM(blocks, (Py_ssize_t)i, block);
     }
-    return Py_BuildValue("(KKKdK(kkkkkkkKy#)N)", (unsigned long long)f->flac_offset,
+    return Py_BuildValue("(KKKdKNN)", (unsigned long long)f->flac_offset,
                          (unsigned long long)f->audio_offset, (unsigned long long)f->file_size,
                          f->length, (unsigned long long)f->bitrate,
-                         (unsigned long)si->min_blocksize, (unsigned long)si->max_blocksize,
-                         (unsigned long)si->min_framesize, (unsigned long)si->max_framesize,
-                         (unsigned long)si->sample_rate, (unsigned long)si->channels,
-                         (unsigned long)si->bits_per_sample,
-                         (unsigned long long)si->total_samples, (const char *)si->md5,
-                         (Py_ssize_t)16, blocks);
+                         build_streaminfo(&f->streaminfo), blocks);
 }
 
 PyDoc_STRVAR(read_flac_doc,
@@ -366,10 +372,56 @@ static PyObject *read_flac(PyObject *module, PyObject *args, PyObject *kwargs)
     return result;
 }
 
+PyDoc_STRVAR(read_flac_streaminfo_doc,
+"read_flac_streaminfo(body)\n--\n\n"
+"Decode a STREAMINFO block body.  Returns (fields, length).");
+
+static PyObject *read_flac_streaminfo(PyObject *module, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    cm_flac_streaminfo si;
+    cm_error err;
+    PyObject *result;
+    if (cm_flac_decode_streaminfo(view.buf, (size_t)view.len, 0, &si, &err) != CM_OK)
+        result = raise_error(module, &err, NULL);
+    else
+        result = Py_BuildValue("(Nd)", build_streaminfo(&si), cm_flac_streaminfo_length(&si));
+    PyBuffer_Release(&view);
+    return result;
+}
+
+PyDoc_STRVAR(read_flac_picture_doc,
+"read_flac_picture(body)\n--\n\n"
+"Decode a PICTURE block body.  Returns (fields, bytes_consumed).");
+
+static PyObject *read_flac_picture(PyObject *module, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    cm_cursor cur = cm_cursor_make(view.buf, (size_t)view.len);
+    cm_flac_picture pic;
+    PyObject *result;
+    if (!cm_flac_decode_picture(&cur, &pic)) {
+        cm_error err;
+        cm_fail(&err, CM_ERR_TRUNCATED, CM_PART_CONTAINER, cur.pos,
+                "PICTURE block ends inside its fields (%zu bytes given)", (size_t)view.len);
+        result = raise_error(module, &err, NULL);
+    } else {
+        result = Py_BuildValue("(Nn)", build_picture(&pic), (Py_ssize_t)cur.pos);
+    }
+    PyBuffer_Release(&view);
+    return result;
+}
+
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
     {"read_vcomment", read_vcomment, METH_VARARGS, read_vcomment_doc},
+    {"read_flac_streaminfo", read_flac_streaminfo, METH_O, read_flac_streaminfo_doc},
+    {"read_flac_picture", read_flac_picture, METH_O, read_flac_picture_doc},
     {"read_flac", (PyCFunction)(void (*)(void))read_flac, METH_VARARGS | METH_KEYWORDS,
      read_flac_doc},
     {NULL, NULL, 0, NULL},
