@@ -113,7 +113,7 @@ fuzz-smoke fuzz: $(STAMP_VENV)
 	$(VENV)/bin/ninja -C build/fuzz
 	tools/run-fuzzers.sh $@ $(FUZZ_SECONDS)
 
-bench: install $(STAMP_ORACLE)
+bench: install $(STAMP_ORACLE) upstream-data
 	$(PY) bench/run.py
 
 clean:
