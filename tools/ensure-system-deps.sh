@@ -15,6 +15,8 @@ missing=()
 for cmd in "${!wanted[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
 done
+# Debian's own python3 needs python3-venv for `python3 -m venv`.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 # libFuzzer and clang's sanitizer runtimes
 clang_rt_ok=1
 if command -v clang >/dev/null 2>&1; then
