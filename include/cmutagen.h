@@ -146,7 +146,7 @@ typedef struct cm_flac_block {
     bool last;                 /* the header's last-block flag */
     uint64_t offset;           /* file offset of the 4-byte block header */
     uint32_t declared_length;  /* length the header claims */
-    uint32_t length;           /* bytes the body really spans (see below) */
+    uint64_t length;           /* bytes the body really spans (see below) */
     cm_bytes body;             /* the body, `length` bytes */
     const cm_vcomment *vcomment;     /* set for VORBIS_COMMENT */
     const cm_flac_picture *picture;  /* set for PICTURE */

@@ -137,14 +137,15 @@ static cm_status parse_self_sized(parser *p, cm_flac_block *b)
         if (st == CM_ERR_TRUNCATED) {
             /* Keep the Vorbis parser's words but file the error under the
              * FLAC container: the block as a whole is cut off. */
-            p->err->part = CM_PART_CONTAINER;
+            if (p->err)
+                p->err->part = CM_PART_CONTAINER;
             return st;
         }
         return cm_fail(p->err, CM_ERR_TRUNCATED, CM_PART_CONTAINER, b->offset,
                        "FLAC file ends inside the PICTURE block at offset %llu",
                        (unsigned long long)b->offset);
     }
-    b->length = (uint32_t)c.pos;  /* fits: every string length read is 32-bit and in range */
+    b->length = c.pos;
     b->body.ptr = c.data;
     b->body.len = c.pos;
     return CM_OK;

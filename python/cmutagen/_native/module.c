@@ -280,8 +280,8 @@ static PyObject *build_block(PyObject *module, const cm_flac_block *b)
         payload = PyBytes_FromStringAndSize((const char *)b->body.ptr, (Py_ssize_t)b->body.len);
     if (!payload)
         return NULL;
-    return Py_BuildValue("(IkkN)", (unsigned)b->type, (unsigned long)b->declared_length,
-                         (unsigned long)b->length, payload);
+    return Py_BuildValue("(IkKN)", (unsigned)b->type, (unsigned long)b->declared_length,
+                         (unsigned long long)b->length, payload);
 }
 
 static PyObject *build_streaminfo(const cm_flac_streaminfo *si)
