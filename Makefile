@@ -36,7 +36,7 @@ DATA := build/conformance/mutagen-1.48.1/tests/data
 STAMP_VENV := $(VENV)/.deps-installed
 STAMP_ORACLE := $(ORACLE)/.installed
 
-.PHONY: test bench system-deps venv install c-lib c-test c-install-test c-test-clang py-test upstream-data conformance \
+.PHONY: test bench bench-check bench-deps bench-venv corpus system-deps venv install c-lib c-test c-install-test c-test-clang py-test upstream-data conformance \
         conformance-update differential fuzz fuzz-smoke clean
 
 test: c-test c-install-test c-test-clang py-test conformance differential fuzz-smoke
@@ -113,8 +113,36 @@ fuzz-smoke fuzz: $(STAMP_VENV)
 	$(VENV)/bin/ninja -C build/fuzz
 	tools/run-fuzzers.sh $@ $(FUZZ_SECONDS)
 
-bench: install $(STAMP_ORACLE) upstream-data
-	$(PY) bench/run.py
+# The benchmark harness (bench/README.md).  It has its own venv, holding
+# cmutagen (release build) beside the peers it is compared with.
+BENCH_VENV := build/bench-venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+STAMP_BENCH_VENV := $(BENCH_VENV)/.deps-installed
+CORPUS := build/corpus
+CORPUS_COUNT ?= 100
+
+bench-deps:
+	@tools/ensure-system-deps.sh bench
+
+$(STAMP_BENCH_VENV): bench/requirements.txt requirements-dev.txt | bench-deps
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench-venv: $(STAMP_BENCH_VENV)
+	PATH=$(abspath $(BENCH_VENV))/bin:$$PATH $(BENCH_PY) -m pip install -q --disable-pip-version-check \
+	    --no-build-isolation --no-deps -Cbuild-dir=build/bench/python -Csetup-args=-Dbuildtype=release .
+
+corpus: $(STAMP_ORACLE) | bench-deps
+	$(PY) bench/corpus.py --oracle $(ORACLE) --out $(CORPUS) --count $(CORPUS_COUNT)
+
+bench: bench-venv corpus c-lib
+	$(BENCH_PY) bench/run.py --corpus $(CORPUS) --cmutagen-build $(BUILD)/c
+
+# CI's quick correctness mode: a small corpus, one round, every gate.
+bench-check: bench-venv c-lib
+	$(MAKE) corpus CORPUS=build/corpus-check CORPUS_COUNT=3
+	$(BENCH_PY) bench/run.py --corpus build/corpus-check --cmutagen-build $(BUILD)/c --check
 
 clean:
 	rm -rf build .venv

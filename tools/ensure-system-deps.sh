@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and tests need, when missing.
+# With the argument `bench`, also those the benchmark harness needs: the
+# encoders that make its corpus and TagLib for the native peer.
 # Needs root for apt-get (as on the project's machines and CI).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
@@ -11,12 +13,27 @@ declare -A wanted=(
     [llvm-symbolizer]=llvm
     [pkg-config]=pkg-config
 )
+if [ "${1:-}" = bench ]; then
+    wanted+=(
+        [g++]=g++
+        [ffmpeg]=ffmpeg
+        [lame]=lame
+        [flac]=flac
+        [oggenc]=vorbis-tools
+        [opusenc]=opus-tools
+        [cargo]=cargo
+    )
+fi
 missing=()
 for cmd in "${!wanted[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
 done
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+# TagLib's headers, for the native benchmark's C++ peer
+if [ "${1:-}" = bench ] && ! pkg-config --exists taglib 2>/dev/null; then
+    missing+=(libtag1-dev)
+fi
 # libFuzzer and clang's sanitizer runtimes
 clang_rt_ok=1
 if command -v clang >/dev/null 2>&1; then
