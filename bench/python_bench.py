@@ -106,12 +106,15 @@ def io_floor(entry):
 
 
 def first_difference(expected, actual):
-    for index, (want, got) in enumerate(zip(expected, actual)):
-        if want != got:
-            return "item %d: mutagen %s, cmutagen %s" % (index, short(want), short(got))
-    return "mutagen has %d items, cmutagen %d (first extra: %s)" % (
-        len(expected), len(actual),
-        short((expected if len(expected) > len(actual) else actual)[min(len(expected), len(actual))]))
+    """The first item (in canonical order) only one side has, for each side."""
+    only_mutagen = [item for item in expected if item not in actual]
+    only_cmutagen = [item for item in actual if item not in expected]
+    if not only_mutagen and not only_cmutagen:
+        return "same items, different counts (%d in mutagen, %d in cmutagen)" % (
+            len(expected), len(actual))
+    return "mutagen has %s; cmutagen has %s" % (
+        short(only_mutagen[0]) if only_mutagen else "nothing more",
+        short(only_cmutagen[0]) if only_cmutagen else "nothing more")
 
 
 def short(value, limit=200):
@@ -122,8 +125,9 @@ def short(value, limit=200):
 def gate(cell, entries, cm_calls, mg_calls):
     """cmutagen against mutagen on every file and call; exits on the first
     mismatch.  A call cmutagen raises NotImplementedError on is switched off
-    (run None) for the cell.  Returns mutagen's titles, for the peers."""
-    titles = {}
+    (run None) for the cell.  Returns mutagen's titles, for the peers, and
+    how many (file, call) pairs were compared."""
+    titles, compared = {}, 0
     for cm_call, mg_call in zip(cm_calls, mg_calls):
         for entry in entries:
             try:
@@ -150,7 +154,8 @@ def gate(cell, entries, cm_calls, mg_calls):
             # The timed path (touch.touch_timed) must run on every file too.
             cm_call.run(argument(cm_call, entry))
             mg_call.run(argument(mg_call, entry))
-    return titles
+            compared += 1
+    return titles, compared
 
 
 def sanity(library, call, entries, titles):
@@ -228,7 +233,7 @@ def bench_cell(cell, entries, libraries, args):
         with open(entry.path, "rb") as stream:
             entry.data = stream.read()
     calls = {name: (lib.calls(fmt) if lib else None) for name, lib, _ in libraries}
-    titles = gate(cell, entries, calls["cmutagen"] or [peers.Call(c, None) for c in
+    titles, compared = gate(cell, entries, calls["cmutagen"] or [peers.Call(c, None) for c in
                                                        peers.calls_of(fmt)], calls["mutagen"])
     # slots: the rows of the cell in table order, each a finished row (no
     # figure) or a Job whose row is made once it is timed.
@@ -263,7 +268,7 @@ def bench_cell(cell, entries, libraries, args):
         rows.append(slot)
     for entry in entries:
         entry.data = None
-    return rows, jobs
+    return rows, jobs, compared
 
 
 # The batch: the whole gated corpus, once per library, on two workers.
@@ -414,9 +419,10 @@ def main():
             for name, lib, error in libraries))
         print("median over files of the per-file median over rounds; µs per file")
 
-    rows, gated, failures = [], [], []
+    rows, gated, failures, compared = [], [], [], 0
     for cell, entries in cells.items():
-        cell_rows, jobs = bench_cell(cell, entries, libraries, args)
+        cell_rows, jobs, cell_compared = bench_cell(cell, entries, libraries, args)
+        compared += cell_compared
         rows.extend(cell_rows)
         if any(r["library"] == "cmutagen" and r["median_us"] is not None for r in cell_rows):
             gated.append((cell, entries))
@@ -441,9 +447,8 @@ def main():
         json.dump(rows, stream, indent=1, ensure_ascii=False)
         stream.write("\n")
 
-    gated_files = sum(len(entries) for _, entries in gated)
-    print("%sgate: cmutagen equals mutagen on %d files x %d calls (%s)" % (
-        "" if args.check else "\n", gated_files, len(peers.calls_of("flac")),
+    print("%sgate: cmutagen equals mutagen on %d files, %d (file, call) pairs (%s)" % (
+        "" if args.check else "\n", len(batch_paths), compared,
         ", ".join(batch_formats) or "no format implemented"))
     for library, cell, call, bad in failures:
         print("peer %s %s on %s/%s: %s" % (library, call, cell[0], cell[1],
