@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The native level of the benchmark: libcmutagen, lofty and TagLib, and the
+I/O floor, on the corpus, side by side in one run.
+
+    python bench/native/native.py --corpus build/corpus \\
+        --cmutagen-build build/release/c --rounds 7 --out build/bench/native.json [--check]
+
+1. Builds the programs into build/bench/native/ (gcc/g++ -O2, warnings are
+   errors) and lofty-bench with cargo; a peer that cannot be built gets rows
+   with `median_us: null` and the reason, instead of stopping the run.
+2. Writes one list file per format from the manifest (bench/README.md).
+3. The gate, before any timing: every program dumps every file, from memory
+   and from the path.  On the formats cmutagen reads, the tags (as a
+   multiset of lines) and the pictures of every library in every mode must
+   equal cmutagen's, after the normalisation table below; a difference stops
+   the run.  On the other formats lofty and TagLib are compared and their
+   differences summarised, so we know they do the same work.
+4. Timing: per format, per mode, each program once over the format's files;
+   a row per format × profile × library × call is the median over files of
+   the per-file medians over rounds, with the median allocation count/bytes.
+5. Writes the rows (the README's "Level results", level "native") to --out
+   and prints a compact table.
+
+No third-party imports: this runs with any Python 3.11.
+"""
+
+import argparse
+import collections
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT_DIR = os.path.join(ROOT, "build", "bench", "native")
+CARGO_TARGET = os.path.join(ROOT, "build", "bench", "cargo")
+LOFTY_CRATE = os.path.join(HERE, "lofty-bench", "Cargo.toml")
+
+CFLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror"]
+CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
+RUN_TIMEOUT = 3600  # seconds; a hung program must not hang `make bench`
+
+NOT_IMPLEMENTED = "format not implemented in cmutagen yet"
+
+# What each row's `note` says about a peer (what it does differently).
+# Every program is given the format (no detection), so that is not repeated.
+NOTES = {
+    "taglib": "mem: ByteVectorStream on a ByteVector filled before timing",
+    "io-floor": "open, one pread per manifest range, close",
+}
+
+# Mapping differences between the libraries' dumps, made equal before the
+# gate compares them.  Each entry: (library, formats it applies to, why,
+# function from a file's record to the normalised record).  Only a
+# *mapping* may be normalised here -- how a library names or spells the same
+# data; a library that reads different data must fail the gate.  (Keys are
+# upper-cased by every program already, as the contract says.)
+NORMALISE = [
+]
+
+
+def log(*parts):
+    print("native:", *parts, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------
+
+class Program:
+    """One benchmark executable, or why there is none."""
+
+    def __init__(self, library, modes, call_of_mode):
+        self.library = library
+        self.modes = modes                # the --mode values it is timed in
+        self.call_of_mode = call_of_mode  # mode -> the row's `call`
+        self.exe = None
+        self.unavailable = None           # reason, when exe is None
+
+    def __repr__(self):
+        return self.library
+
+
+def run_cmd(cmd, **kwargs):
+    return subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+
+
+def tail(text, lines=6):
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+def compile_or_fail(cmd):
+    result = run_cmd(cmd, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit("native: build failed: %s\n%s" % (" ".join(cmd), result.stderr))
+
+
+def build(args):
+    """Build every program; returns (cmutagen, lofty, taglib, floor)."""
+    os.makedirs(OUT_DIR, exist_ok=True)
+    cc = os.environ.get("CC", "gcc")
+    cxx = os.environ.get("CXX", "g++")
+    src = lambda name: os.path.join(HERE, name)
+    out = lambda name: os.path.join(OUT_DIR, name)
+
+    alloc_o = out("alloc_count.o")
+    compile_or_fail([cc, *CFLAGS, "-c", src("alloc_count.c"), "-o", alloc_o])
+
+    cm = Program("cmutagen", ("mem", "path"), {"mem": "mem", "path": "path"})
+    lib = os.path.join(os.path.abspath(args.cmutagen_build), "libcmutagen.a")
+    if not os.path.exists(lib):
+        sys.exit("native: %s is missing (make c-lib builds it)" % lib)
+    compile_or_fail([cc, *CFLAGS, "-I", os.path.join(ROOT, "include"), src("cm_bench.c"),
+                     alloc_o, lib, "-o", out("cm_bench")])
+    cm.exe = out("cm_bench")
+
+    floor = Program("io-floor", ("path",), {"path": "floor"})
+    compile_or_fail([cc, *CFLAGS, src("io_floor.c"), alloc_o, "-o", out("io_floor")])
+    floor.exe = out("io_floor")
+
+    taglib = Program("taglib", ("mem", "path"), {"mem": "mem", "path": "path"})
+    flags = run_cmd(["pkg-config", "--cflags", "--libs", "taglib"])
+    if flags.returncode != 0:
+        taglib.unavailable = "TagLib not found by pkg-config (libtag1-dev)"
+    else:
+        # -isystem: warnings in TagLib's own headers are not ours to fix
+        words = ["-isystem" + w[2:] if w.startswith("-I") else w for w in flags.stdout.split()]
+        compile_or_fail([cxx, *CXXFLAGS, src("taglib_bench.cpp"), alloc_o, *words,
+                         "-o", out("taglib_bench")])
+        taglib.exe = out("taglib_bench")
+
+    lofty = Program("lofty", ("mem", "path"), {"mem": "mem", "path": "path"})
+    cargo = shutil.which("cargo") or os.path.expanduser("~/.cargo/bin/cargo")
+    if not os.path.exists(LOFTY_CRATE):
+        lofty.unavailable = "lofty-bench crate missing (bench/native/lofty-bench)"
+    elif not os.path.exists(cargo):
+        lofty.unavailable = "cargo not found (rustup)"
+    else:
+        log("cargo build --release (lofty-bench)")
+        result = run_cmd([cargo, "build", "--release", "--quiet", "--manifest-path", LOFTY_CRATE,
+                          "--target-dir", CARGO_TARGET], cwd=ROOT)
+        if result.returncode != 0:
+            lofty.unavailable = "lofty-bench failed to build: " + tail(result.stderr, 3)
+        else:
+            lofty.exe = os.path.join(CARGO_TARGET, "release", "lofty-bench")
+    for program in (taglib, lofty):
+        if program.unavailable:
+            log("%s: %s" % (program.library, program.unavailable))
+    return cm, lofty, taglib, floor
+
+
+# ---------------------------------------------------------------------------
+# The corpus and the list files
+# ---------------------------------------------------------------------------
+
+def load_manifest(corpus, formats):
+    path = os.path.join(corpus, "manifest.json")
+    with open(path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    base = os.path.dirname(os.path.abspath(path))
+    by_format = collections.OrderedDict()
+    for entry in manifest["files"]:
+        if formats and entry["format"] not in formats:
+            continue
+        item = dict(entry, abspath=os.path.normpath(os.path.join(base, entry["path"])))
+        by_format.setdefault(entry["format"], []).append(item)
+    if not by_format:
+        sys.exit("native: no files in %s" % path)
+    return by_format
+
+
+def write_lists(by_format):
+    """One list file per format: path<TAB>format<TAB>off:len,off:len."""
+    lists = {}
+    os.makedirs(os.path.join(OUT_DIR, "lists"), exist_ok=True)
+    for fmt, files in by_format.items():
+        lists[fmt] = os.path.join(OUT_DIR, "lists", fmt + ".list")
+        with open(lists[fmt], "w", encoding="utf-8") as f:
+            for item in files:
+                ranges = ",".join("%d:%d" % (off, length) for off, length in item["ranges"])
+                f.write("%s\t%s\t%s\n" % (item["abspath"], fmt, ranges))
+    return lists
+
+
+# ---------------------------------------------------------------------------
+# The gate
+# ---------------------------------------------------------------------------
+
+def parse_dump(text):
+    """path -> {"tags": [...], "pictures": [...], "errors": [...], "props": [...]}"""
+    files = collections.OrderedDict()
+    record = None
+    kinds = {"tag": "tags", "picture": "pictures", "error": "errors", "prop": "props"}
+    for line in text.split("\n"):
+        if not line:
+            continue
+        kind, _, rest = line.partition(" ")
+        if kind == "file":
+            record = files[rest] = {"tags": [], "pictures": [], "errors": [], "props": []}
+        elif kind in kinds and record is not None:
+            record[kinds[kind]].append(rest)
+        else:
+            raise ValueError("unexpected dump line: %r" % line)
+    return files
+
+
+def dump(program, list_file, mode):
+    """The program's parsed dump, or an error string."""
+    result = subprocess.run([program.exe, "--list", list_file, "--mode", mode, "--dump"],
+                            capture_output=True, timeout=RUN_TIMEOUT)
+    if result.returncode != 0:
+        return "exit status %d in --dump: %s" % (
+            result.returncode, tail(result.stderr.decode("utf-8", "replace"), 3))
+    try:
+        return parse_dump(result.stdout.decode("utf-8", "surrogateescape"))
+    except ValueError as error:
+        return str(error)
+
+
+def normalised(record, library, fmt):
+    for lib, formats, _why, function in NORMALISE:
+        if lib == library and fmt in formats:
+            record = function(record)
+    return record
+
+
+def differences(expected, actual):
+    """Lines one record has and the other lacks (tags and pictures, as multisets)."""
+    out = []
+    for field in ("errors", "tags", "pictures"):
+        want = collections.Counter(expected[field])
+        got = collections.Counter(actual[field])
+        prefix = field.rstrip("s")
+        out += ["missing %s %s" % (prefix, line) for line in sorted((want - got).elements())]
+        out += ["extra   %s %s" % (prefix, line) for line in sorted((got - want).elements())]
+    return out
+
+
+def gate(programs, lists, by_format):
+    """Returns {(library, format): reason} for peers that could not be gated
+    (crashed); exits on a mismatch."""
+    skipped = {}
+    cm, peers = programs[0], [p for p in programs[1:] if p.exe and p.library != "io-floor"]
+    for fmt, list_file in lists.items():
+        dumps = {}
+        for program in [cm] + peers:
+            for mode in ("mem", "path"):
+                result = dump(program, list_file, mode)
+                if isinstance(result, str):
+                    if program is cm:
+                        sys.exit("native: gate: cmutagen %s %s: %s" % (fmt, mode, result))
+                    skipped[(program.library, fmt)] = result
+                    log("gate: %s %s %s: %s" % (program.library, fmt, mode, result))
+                    break
+                dumps[(program.library, mode)] = result
+        paths = [item["abspath"] for item in by_format[fmt]]
+        for key, files in dumps.items():
+            if list(files) != paths:
+                sys.exit("native: gate: %s %s dumped other files than listed" % (key, fmt))
+
+        reference = dumps[("cmutagen", "mem")]
+        implemented = not any(NOT_IMPLEMENTED in e for r in reference.values() for e in r["errors"])
+        if implemented:
+            for (library, mode), files in dumps.items():
+                for path in paths:
+                    want = normalised(reference[path], "cmutagen", fmt)
+                    got = normalised(files[path], library, fmt)
+                    diff = differences(want, got)
+                    if want["errors"] or diff:
+                        first = want["errors"][0] if want["errors"] else diff[0]
+                        sys.exit("native: gate failed: %s\n  %s (%s) differs from cmutagen (mem): %s"
+                                 % (path, library, mode, printable(first, 400)))
+            log("gate: %s: %d files, %s agree with cmutagen in mem and path mode"
+                % (fmt, len(paths), ", ".join(["cmutagen"] + [p.library for p in peers
+                                                              if (p.library, fmt) not in skipped])))
+        else:
+            summarise_peers(fmt, dumps, paths)
+    return skipped
+
+
+def printable(line, width=110):
+    """A dump line for the log: control characters escaped, long ones cut."""
+    line = "".join(c if c.isprintable() else "\\u%04x" % ord(c) for c in line)
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
+def summarise_peers(fmt, dumps, paths):
+    """Print (not stop on) how lofty and TagLib differ on a format cmutagen
+    does not read yet, and whether each reads the same in both modes."""
+    pairs = [(("lofty", "mem"), ("taglib", "mem")),
+             (("lofty", "mem"), ("lofty", "path")),
+             (("taglib", "mem"), ("taglib", "path"))]
+    for a, b in pairs:
+        if a not in dumps or b not in dumps:
+            continue
+        lines = collections.Counter()
+        differing = 0
+        for path in paths:
+            diff = differences(normalised(dumps[a][path], a[0], fmt),
+                               normalised(dumps[b][path], b[0], fmt))
+            differing += bool(diff)
+            lines.update(printable(line) for line in diff)
+        label = "%s (%s) vs %s (%s)" % (a + b)
+        if not differing:
+            log("peers: %s: %s: same tags and pictures on all %d files" % (fmt, label, len(paths)))
+            continue
+        log("peers: %s: %s: %d of %d files differ (%s is 'extra'); most common lines:"
+            % (fmt, label, differing, len(paths), b[0]))
+        for line, count in lines.most_common(6):
+            log("    %4d× %s" % (count, line))
+
+
+# ---------------------------------------------------------------------------
+# Timing
+# ---------------------------------------------------------------------------
+
+def time_run(program, list_file, mode, rounds):
+    """The program's JSON result, or an error string."""
+    try:
+        result = run_cmd([program.exe, "--list", list_file, "--mode", mode,
+                          "--rounds", str(rounds)], timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return "timed out after %d s" % RUN_TIMEOUT
+    if result.returncode != 0:
+        return "exit status %d: %s" % (result.returncode, tail(result.stderr, 3))
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        return "output is not JSON: " + tail(result.stdout, 2)
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def rows_for(program, mode, fmt, files, result, note):
+    """One row per profile from one run over the format's list."""
+    rows = []
+    profiles = collections.OrderedDict()
+    for index, item in enumerate(files):
+        profiles.setdefault(item["profile"], []).append(index)
+    for profile, indices in profiles.items():
+        row = {"level": "native", "format": fmt, "profile": profile, "library": program.library,
+               "call": program.call_of_mode[mode], "median_us": None, "files": len(indices),
+               "note": note, "allocs": None, "alloc_bytes": None}
+        if isinstance(result, str):
+            row["note"] = result
+            rows.append(row)
+            continue
+        row["version"] = result["version"]
+        ok = [i for i in indices if result["errors"][i] is None]
+        failed = [result["errors"][i] for i in indices if result["errors"][i] is not None]
+        if not ok:
+            row["note"] = failed[0] if failed else "no files"
+        else:
+            row["files"] = len(ok)
+            row["median_us"] = round(median([result["ns"][i] for i in ok]) / 1000.0, 3)
+            row["allocs"] = round(median([result["allocs"][i] for i in ok]))
+            row["alloc_bytes"] = round(median([result["alloc_bytes"][i] for i in ok]))
+            if failed:
+                row["note"] = "%d of %d files unreadable (%s); %s" % (
+                    len(failed), len(indices), failed[0], note)
+        rows.append(row)
+    return rows
+
+
+def timing(programs, lists, by_format, rounds, skipped):
+    rows = []
+    checksums = {}
+    for fmt, list_file in lists.items():
+        for mode in ("mem", "path"):
+            for program in programs:
+                if mode not in program.modes:
+                    continue
+                reason = program.unavailable or skipped.get((program.library, fmt))
+                if reason:
+                    result = reason
+                else:
+                    log("timing %s %s %s" % (fmt, program.library, mode))
+                    result = time_run(program, list_file, mode, rounds)
+                if isinstance(result, dict):
+                    checksums.setdefault((program.library, fmt), {})[mode] = result.get("checksum")
+                rows += rows_for(program, mode, fmt, by_format[fmt], result,
+                                 NOTES.get(program.library, ""))
+    # The same values touched from memory and from the path hash the same.
+    for (library, fmt), sums in checksums.items():
+        if len(set(sums.values())) > 1:
+            log("warning: %s %s: checksum differs between modes: %s" % (library, fmt, sums))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+def machine():
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return "%s, %d cores, %s" % (model, os.cpu_count() or 0, platform.platform())
+
+
+def print_table(rows):
+    def show(value, fmt):
+        return "—" if value is None else fmt % value
+    header = "%-11s %-8s %-9s %-6s %10s %8s %10s %6s" % (
+        "format", "profile", "library", "call", "µs/file", "allocs", "alloc B", "files")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print("%-11s %-8s %-9s %-6s %10s %8s %10s %6s%s" % (
+            row["format"], row["profile"], row["library"], row["call"],
+            show(row["median_us"], "%.2f"), show(row["allocs"], "%d"),
+            show(row["alloc_bytes"], "%d"), row["files"],
+            "  (%s)" % row["note"] if row["median_us"] is None else ""))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", required=True, help="folder holding manifest.json")
+    parser.add_argument("--cmutagen-build", required=True, help="meson build folder with libcmutagen.a")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--out", required=True, help="where the JSON rows go")
+    parser.add_argument("--check", action="store_true", help="one round, small output; gates still run")
+    parser.add_argument("--formats", help="comma-separated formats to run (default: all)")
+    args = parser.parse_args()
+    rounds = 1 if args.check else args.rounds
+
+    by_format = load_manifest(args.corpus, set(args.formats.split(",")) if args.formats else None)
+    programs = build(args)
+    cm, lofty, taglib, floor = programs
+    lists = write_lists(by_format)
+    skipped = gate([cm, lofty, taglib], lists, by_format)
+    rows = timing([cm, lofty, taglib, floor], lists, by_format, rounds, skipped)
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(rows, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    if args.check:
+        timed = sum(row["median_us"] is not None for row in rows)
+        print("native: gate passed; %d rows (%d timed, 1 round) in %s" % (len(rows), timed, args.out))
+        return
+    print("native level: %d rounds, median over files of per-file medians; %s" % (rounds, machine()))
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
