@@ -25,6 +25,7 @@ CI's correctness mode and makes no timing claim.
 
 import argparse
 import concurrent.futures
+import contextlib
 import gc
 import io
 import json
@@ -69,7 +70,10 @@ class Job:
 
 def load_manifest(corpus):
     """{(format, profile): [Entry]} in the order of peers.FORMAT_CLASSES."""
-    with open(os.path.join(corpus, "manifest.json")) as stream:
+    path = os.path.join(corpus, "manifest.json")
+    if not os.path.exists(path):
+        sys.exit("no corpus manifest at %s (make corpus builds it)" % path)
+    with open(path) as stream:
         manifest = json.load(stream)
     cells = {}
     for item in manifest["files"]:
@@ -103,6 +107,24 @@ def io_floor(entry):
             os.pread(fd, length, offset)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def quiet_stderr(quiet):
+    """stderr (fd 2) to /dev/null while a chatty library runs."""
+    if not quiet:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def first_difference(expected, actual):
@@ -166,11 +188,12 @@ def sanity(library, call, entries, titles):
         try:
             if call.before:
                 call.before()
-            touched = call.check(argument(call, entry))
-            if call.check is not call.run:  # the timed path must work too
-                if call.before:
-                    call.before()
-                call.run(argument(call, entry))
+            with quiet_stderr(call.quiet):
+                touched = call.check(argument(call, entry))
+                if call.check is not call.run:  # the timed path must work too
+                    if call.before:
+                        call.before()
+                    call.run(argument(call, entry))
             want = titles.get(entry.path)
             if want:
                 got = library.title(touched)
@@ -195,14 +218,15 @@ def time_jobs(jobs):
                 continue
             run, before = job.call.run, job.call.before
             gc.collect()  # this library's garbage is not collected on the next one's clock
-            for entry in job.files:
-                arg = argument(job.call, entry)
-                if before:
-                    before()
-                start = clock()
-                run(arg)
-                elapsed = clock() - start
-                job.samples[entry.path].append(elapsed)
+            with quiet_stderr(job.call.quiet):
+                for entry in job.files:
+                    arg = argument(job.call, entry)
+                    if before:
+                        before()
+                    start = clock()
+                    run(arg)
+                    elapsed = clock() - start
+                    job.samples[entry.path].append(elapsed)
 
 
 def median_us(job):
