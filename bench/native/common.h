@@ -421,23 +421,37 @@ static inline void bench_put_json_string(const char *s)
     putchar('"');
 }
 
-/* One parse of one file, optionally timed; returns false with err set. */
-static inline bool bench_one(const bench_program *prog, const bench_entry *e, bool mem,
-                      uint64_t *hash, char *err, uint64_t *ns, uint64_t *allocs,
-                      uint64_t *alloc_bytes)
+/* A file as the library gets it: in mem mode loaded (and prepared) here,
+ * before any clock starts; in path mode just the entry. */
+static inline bench_input bench_input_load(const bench_program *prog, const bench_entry *e, bool mem)
 {
     bench_input in;
-    unsigned char *buf = NULL;
     in.entry = e;
     in.data = NULL;
     in.len = 0;
     in.prepared = NULL;
     if (mem) {
-        buf = bench_load_file(e->path, &in.len);
-        in.data = buf;
+        in.data = bench_load_file(e->path, &in.len);
         if (prog->prepare)
-            in.prepared = prog->prepare(buf, in.len);
+            in.prepared = prog->prepare(in.data, in.len);
     }
+    return in;
+}
+
+static inline void bench_input_free(const bench_program *prog, bench_input *in)
+{
+    if (prog->release && in->prepared)
+        prog->release(in->prepared);
+    free((void *)in->data);
+}
+
+/* One timed parse of one file, with the allocations it made; returns false
+ * with err set when the library cannot read the file. */
+static inline bool bench_one(const bench_program *prog, const bench_entry *e, bool mem,
+                             uint64_t *hash, char *err, uint64_t *ns, uint64_t *allocs,
+                             uint64_t *alloc_bytes)
+{
+    bench_input in = bench_input_load(prog, e, mem);
     bench_alloc_reset();
     uint64_t start = bench_now_ns();
     bool ok = prog->run(&in, mem, hash, err);
@@ -445,9 +459,7 @@ static inline bool bench_one(const bench_program *prog, const bench_entry *e, bo
     *allocs = bench_alloc_count();
     *alloc_bytes = bench_alloc_bytes();
     *ns = end - start;
-    if (prog->release && in.prepared)
-        prog->release(in.prepared);
-    free(buf);
+    bench_input_free(prog, &in);
     return ok;
 }
 
@@ -464,26 +476,12 @@ static inline int bench_main(int argc, char **argv, const bench_program *prog)
 
     if (a.dump) {
         for (size_t i = 0; i < n; i++) {
-            bench_input in;
-            unsigned char *buf = NULL;
-            in.entry = &entries[i];
-            in.data = NULL;
-            in.len = 0;
-            in.prepared = NULL;
-            if (a.mem) {
-                buf = bench_load_file(entries[i].path, &in.len);
-                in.data = buf;
-                if (prog->prepare)
-                    in.prepared = prog->prepare(buf, in.len);
-            }
+            bench_input in = bench_input_load(prog, &entries[i], a.mem);
             bench_dump_file(entries[i].path);
-            fflush(stdout); /* the library may print too (TagLib's debug) */
             err[0] = '\0';
             if (!prog->dump(&in, a.mem, err))
                 printf("error %s\n", err);
-            if (prog->release && in.prepared)
-                prog->release(in.prepared);
-            free(buf);
+            bench_input_free(prog, &in);
         }
         bench_free_list(entries, n);
         return 0;
@@ -492,8 +490,11 @@ static inline int bench_main(int argc, char **argv, const bench_program *prog)
     /* Per file: allocation figures, error, and the times of every round. */
     uint64_t *allocs = (uint64_t *)bench_xmalloc(n * sizeof *allocs);
     uint64_t *alloc_bytes = (uint64_t *)bench_xmalloc(n * sizeof *alloc_bytes);
-    uint64_t *times = (uint64_t *)bench_xmalloc(n * (size_t)a.rounds * sizeof *times);
+    size_t rounds = (size_t)a.rounds;
+    uint64_t *times = (uint64_t *)bench_xmalloc(n * rounds * sizeof *times);
     char **errors = (char **)bench_xmalloc(n * sizeof *errors);
+    /* Every pass's hash is added (not XORed: an even number of passes over
+     * the same files would cancel out) and printed, so no work is dead. */
     uint64_t checksum = 0, ns;
 
     /* The untimed pass: allocations, errors, and a warm-up. */
@@ -505,12 +506,12 @@ static inline int bench_main(int argc, char **argv, const bench_program *prog)
             errors[i] = strdup(err[0] ? err : "failed");
         checksum += hash;
     }
-    for (int r = 0; r < a.rounds; r++) {
+    for (size_t r = 0; r < rounds; r++) {
         for (size_t i = 0; i < n; i++) {
             uint64_t hash = BENCH_FNV_INIT, ac, ab;
             if (errors[i])
                 continue;
-            if (!bench_one(prog, &entries[i], a.mem, &hash, err, &times[i * a.rounds + r], &ac, &ab))
+            if (!bench_one(prog, &entries[i], a.mem, &hash, err, &times[i * rounds + r], &ac, &ab))
                 bench_die("a file failed in a timed round after passing the first", entries[i].path);
             checksum += hash;
         }
@@ -526,7 +527,7 @@ static inline int bench_main(int argc, char **argv, const bench_program *prog)
             printf("%snull", i ? ", " : "");
         else
             printf("%s%llu", i ? ", " : "",
-                   (unsigned long long)bench_median(&times[i * a.rounds], (size_t)a.rounds));
+                   (unsigned long long)bench_median(&times[i * rounds], rounds));
     }
     printf("],\n \"allocs\": [");
     for (size_t i = 0; i < n; i++) {

@@ -60,7 +60,19 @@ NOTES = {
 # *mapping* may be normalised here -- how a library names or spells the same
 # data; a library that reads different data must fail the gate.  (Keys are
 # upper-cased by every program already, as the contract says.)
+def _drop_tags(*lines):
+    """A record without the given tag lines."""
+    def drop(record):
+        return dict(record, tags=[tag for tag in record["tags"] if tag not in lines])
+    return drop
+
+
+MP3 = ("mp3-id3v23", "mp3-id3v24")
+
 NORMALISE = [
+    # TagLib 1.13 merges an ID3v2.3 TYER+TDAT into TDRC when it reads the
+    # tag, as mutagen and lofty do, but keeps the TDAT frame, emptied.
+    ("taglib", MP3, "empty TDAT left after the v2.3 date merge", _drop_tags("TDAT=")),
 ]
 
 
@@ -145,7 +157,9 @@ def build(args):
         result = run_cmd([cargo, "build", "--release", "--quiet", "--manifest-path", LOFTY_CRATE,
                           "--target-dir", CARGO_TARGET], cwd=ROOT)
         if result.returncode != 0:
-            lofty.unavailable = "lofty-bench failed to build: " + tail(result.stderr, 3)
+            errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+            lofty.unavailable = "lofty-bench failed to build: " + (
+                errors[0] if errors else tail(result.stderr, 3))
         else:
             lofty.exe = os.path.join(CARGO_TARGET, "release", "lofty-bench")
     for program in (taglib, lofty):
@@ -222,10 +236,16 @@ def dump(program, list_file, mode):
         return str(error)
 
 
+# (library, format, why) -> dump lines a normalisation changed, for the log
+normalised_lines = collections.Counter()
+
+
 def normalised(record, library, fmt):
-    for lib, formats, _why, function in NORMALISE:
+    for lib, formats, why, function in NORMALISE:
         if lib == library and fmt in formats:
+            before = record
             record = function(record)
+            normalised_lines[(library, fmt, why)] += len(differences(before, record))
     return record
 
 
@@ -275,11 +295,14 @@ def gate(programs, lists, by_format):
                         first = want["errors"][0] if want["errors"] else diff[0]
                         sys.exit("native: gate failed: %s\n  %s (%s) differs from cmutagen (mem): %s"
                                  % (path, library, mode, printable(first, 400)))
-            log("gate: %s: %d files, %s agree with cmutagen in mem and path mode"
-                % (fmt, len(paths), ", ".join(["cmutagen"] + [p.library for p in peers
-                                                              if (p.library, fmt) not in skipped])))
+            readers = ["cmutagen"] + [p.library for p in peers if (p.library, fmt) not in skipped]
+            log("gate: %s: %d files: %s read the same tags and pictures, from memory and path"
+                % (fmt, len(paths), ", ".join(readers)))
         else:
             summarise_peers(fmt, dumps, paths)
+    for (library, fmt, why), count in sorted(normalised_lines.items()):
+        if count:
+            log("normalised: %s %s: %s (%d lines)" % (library, fmt, why, count))
     return skipped
 
 

@@ -15,7 +15,9 @@
  *   ogg-opus     Ogg::Opus::File: tag() (XiphComment) as above
  *   mp3-*        MPEG::File: ID3v2Tag()->frameList() (each frame's toString();
  *                for APIC frames the description, type, MIME type and
- *                picture() bytes instead), ID3v1Tag() (all its fields)
+ *                picture() bytes instead, for UFID and PRIV frames, whose
+ *                toString() leaves the bytes out, the owner and the bytes),
+ *                ID3v1Tag() (all its fields)
  *   m4a-*        MP4::File: tag()->itemMap() (each item's toStringList(),
  *                covers' toCoverArtList() format and data(),
  *                toByteVectorList(), and the numeric value its atom holds)
@@ -45,9 +47,11 @@
 #include <mp4file.h>
 #include <mpegfile.h>
 #include <opusfile.h>
+#include <privateframe.h>
 #include <taglib.h>
 #include <tbytevectorstream.h>
 #include <textidentificationframe.h>
+#include <uniquefileidentifierframe.h>
 #include <unsynchronizedlyricsframe.h>
 #include <urllinkframe.h>
 #include <vorbisfile.h>
@@ -90,8 +94,24 @@ struct Toucher {
         text(mime);
         h = bench_touch_bulk(h, data.data(), data.size());
     }
+    /* an ID3v2 frame holding an owner and bytes (UFID, PRIV) */
+    void binary(const ByteVector &frame_id, const String &owner, const ByteVector &data)
+    {
+        id(frame_id);
+        text(owner);
+        id(data);
+    }
     void prop(const char *, long long n) { number(n); }
 };
+
+/* Data no text can stand for, in dumps: "bin:<length>:<fnv1a-64 hex>". */
+static String binary_value(const ByteVector &data)
+{
+    char text[64];
+    snprintf(text, sizeof text, "bin:%u:%016llx", data.size(),
+             (unsigned long long)bench_fnv1a(BENCH_FNV_INIT, data.data(), data.size()));
+    return String(text, String::Latin1);
+}
 
 struct Dumper {
     static constexpr bool dump = true;
@@ -116,6 +136,10 @@ struct Dumper {
     {
         std::string m = mime.to8Bit(true);
         bench_dump_picture(type, m.data(), m.size(), data.data(), data.size());
+    }
+    void binary(const ByteVector &frame_id, const String &owner, const ByteVector &data)
+    {
+        field(String(frame_id, String::Latin1) + ":" + owner, StringList(binary_value(data)));
     }
     void prop(const char *name, long long n) { bench_dump_prop_int(name, n); }
 };
@@ -161,20 +185,24 @@ template <class V> static void walk_xiph(V &v, Ogg::XiphComment *x)
 static void dump_id3v2_frame(Dumper &d, const ID3v2::Frame *frame)
 {
     String id(frame->frameID(), String::Latin1);
-    if (auto *f = dynamic_cast<const ID3v2::UserTextIdentificationFrame *>(frame))
-        d.field(id + ":" + f->description(), f->fieldList());
-    else if (auto *f = dynamic_cast<const ID3v2::TextIdentificationFrame *>(frame))
+    if (auto *f = dynamic_cast<const ID3v2::UserTextIdentificationFrame *>(frame)) {
+        StringList values = f->fieldList(); /* 1.13: the description comes first */
+        if (!values.isEmpty())
+            values.erase(values.begin());
+        d.field(id + ":" + f->description(), values);
+    } else if (auto *f = dynamic_cast<const ID3v2::TextIdentificationFrame *>(frame)) {
         d.field(id, f->fieldList());
-    else if (auto *f = dynamic_cast<const ID3v2::CommentsFrame *>(frame))
+    } else if (auto *f = dynamic_cast<const ID3v2::CommentsFrame *>(frame)) {
         d.field(id + ":" + f->description() + ":" + String(f->language(), String::Latin1),
                 StringList(f->text()));
-    else if (auto *f = dynamic_cast<const ID3v2::UnsynchronizedLyricsFrame *>(frame))
+    } else if (auto *f = dynamic_cast<const ID3v2::UnsynchronizedLyricsFrame *>(frame)) {
         d.field(id + ":" + f->description() + ":" + String(f->language(), String::Latin1),
                 StringList(f->text()));
-    else if (auto *f = dynamic_cast<const ID3v2::UserUrlLinkFrame *>(frame))
+    } else if (auto *f = dynamic_cast<const ID3v2::UserUrlLinkFrame *>(frame)) {
         d.field(id + ":" + f->description(), StringList(f->url()));
-    else
+    } else {
         d.field(id, StringList(frame->toString()));
+    }
 }
 
 template <class V> static void walk_id3v2(V &v, ID3v2::Tag *tag)
@@ -185,6 +213,11 @@ template <class V> static void walk_id3v2(V &v, ID3v2::Tag *tag)
         if (auto *apic = dynamic_cast<const ID3v2::AttachedPictureFrame *>(frame)) {
             v.text(apic->description());
             v.picture(apic->type(), apic->mimeType(), apic->picture());
+        } else if (auto *ufid = dynamic_cast<const ID3v2::UniqueFileIdentifierFrame *>(frame)) {
+            /* toString() leaves the identifier out: touch the bytes */
+            v.binary(frame->frameID(), ufid->owner(), ufid->identifier());
+        } else if (auto *priv = dynamic_cast<const ID3v2::PrivateFrame *>(frame)) {
+            v.binary(frame->frameID(), priv->owner(), priv->data());
         } else if constexpr (V::dump) {
             dump_id3v2_frame(v, frame);
         } else {
@@ -252,15 +285,6 @@ static const char *mp4_cover_mime(MP4::CoverArt::Format format)
     case MP4::CoverArt::GIF: return "image/gif";
     default: return "";
     }
-}
-
-/* Data no text can stand for, in dumps: "bin:<length>:<fnv1a-64 hex>". */
-static String binary_value(const ByteVector &data)
-{
-    char text[64];
-    snprintf(text, sizeof text, "bin:%u:%016llx", data.size(),
-             (unsigned long long)bench_fnv1a(BENCH_FNV_INIT, data.data(), data.size()));
-    return String(text, String::Latin1);
 }
 
 /* MP4 covers have a format, not an ID3/FLAC picture type: they are dumped
