@@ -1,102 +1,100 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Interim benchmark: cmutagen against mutagen on the files cmutagen reads.
+"""The benchmark driver behind `make bench` and `make bench-check`.
 
-This is the small first version, until the full harness (corpus, native
-peers, I/O floor in C, charts) lands.  It keeps the rules that make a result
-count: a correctness gate before timing (cmutagen's snapshot must equal
-mutagen's for every timed file), distinct files in each round, every value
-touched, side by side in one run, medians quoted.
+Runs both levels over the same corpus in one run (each level gates
+correctness before it times anything), then merges their rows into the
+report: `bench/results/latest.{md,json}` and PNG charts, or, in `--check`
+mode (CI: one round, small corpus, no timing claims), `build/bench/check/`.
 """
 
 import argparse
+import json
 import os
 import platform
-import statistics
+import subprocess
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "differential"))
-
-
-def touch(f):
-    """Read every public info field and every tag key and value."""
-    out = [getattr(f.info, name) for name in dir(f.info) if not name.startswith("_")]
-    for key in f.keys():
-        out.extend(str(value) for value in f[key])
-    for picture in getattr(f, "pictures", []):
-        out.append(bytes(picture.data))
-    return out
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import report  # noqa: E402
 
 
-def io_floor(path):
-    fd = os.open(path, os.O_RDONLY)
+def _first_line(command):
     try:
-        return os.read(fd, 64 * 1024)
-    finally:
-        os.close(fd)
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        return out.strip().splitlines()[0]
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return "not found"
 
 
-def time_per_file(files, load, rounds):
-    per_file = {path: [] for path in files}
-    for _ in range(rounds):
-        for path in files:
-            start = time.perf_counter()
-            load(path)
-            per_file[path].append(time.perf_counter() - start)
-    return statistics.median(statistics.median(times) for times in per_file.values())
+def machine():
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "gcc": _first_line(["gcc", "-dumpfullversion"]),
+        "rustc": _first_line(["rustc", "--version"]),
+        "taglib": _first_line(["pkg-config", "--modversion", "taglib"]),
+    }
+
+
+def run_level(command):
+    print("+ " + " ".join(command), flush=True)
+    subprocess.run(command, check=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--oracle", default=os.path.join(ROOT, "build", "oracle"))
-    parser.add_argument("--rounds", type=int, default=50)
-    parser.add_argument("dirs", nargs="*", default=[
-        os.path.join(ROOT, "build", "conformance", "mutagen-1.48.1", "tests", "data"),
-        os.path.join(ROOT, "tests", "broken")])
+    parser.add_argument("--corpus", default=os.path.join(ROOT, "build", "corpus"))
+    parser.add_argument("--cmutagen-build", default=os.path.join(ROOT, "build", "release", "c"),
+                        help="meson build folder holding libcmutagen.a")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--check", action="store_true",
+                        help="quick correctness mode: one round, every gate, no report in bench/results")
     args = parser.parse_args()
 
-    sys.path.insert(0, args.oracle)
-    import mutagen
-    import mutagen.flac
-    sys.path.remove(args.oracle)
-    import cmutagen.flac
-    import snapshot
+    manifest = os.path.join(args.corpus, "manifest.json")
+    if not os.path.exists(manifest):
+        sys.exit("no corpus at %s: run `make corpus` first" % manifest)
+    work = os.path.join(ROOT, "build", "bench", "check" if args.check else "full")
+    os.makedirs(work, exist_ok=True)
+    rounds = ["--check"] if args.check else ["--rounds", str(args.rounds)]
 
-    files = []
-    for directory in args.dirs:
-        for name in sorted(os.listdir(directory)):
-            path = os.path.join(directory, name)
-            if not name.endswith(".flac"):
-                continue
-            try:
-                expected = snapshot.snapshot(mutagen.flac.FLAC(path), "mutagen")
-            except Exception:
-                continue  # the benchmark times reads that succeed
-            actual = snapshot.snapshot(cmutagen.flac.FLAC(path), "cmutagen")
-            if expected != actual:
-                sys.exit("correctness gate: %s differs from mutagen" % path)
-            files.append(path)
-    if not files:
-        sys.exit("no FLAC files found in %s" % args.dirs)
+    native_json = os.path.join(work, "native.json")
+    python_json = os.path.join(work, "python.json")
+    run_level([sys.executable, os.path.join(HERE, "native", "native.py"), "--corpus", args.corpus,
+               "--cmutagen-build", args.cmutagen_build, "--out", native_json] + rounds)
+    run_level([sys.executable, os.path.join(HERE, "python_bench.py"), "--corpus", args.corpus,
+               "--out", python_json] + rounds)
 
-    rows = [
-        ("mutagen FLAC(path) + touch", lambda p: touch(mutagen.flac.FLAC(p))),
-        ("cmutagen FLAC(path) + touch", lambda p: touch(cmutagen.flac.FLAC(p))),
-        ("mutagen File(path) + touch", lambda p: touch(mutagen.File(p))),
-        ("cmutagen File(path) + touch", lambda p: touch(cmutagen.File(p))),
-        ("I/O floor (Python open+read 64 KiB+close)", io_floor),
-    ]
-    results = {name: time_per_file(files, load, args.rounds) for name, load in rows}
-    print("machine: %s, %d cores, Python %s" % (
-        platform.processor() or platform.machine(), os.cpu_count(), platform.python_version()))
-    print("%d FLAC files, %d rounds, median per file\n" % (len(files), args.rounds))
-    print("| what | µs/file | vs cmutagen |")
-    print("| --- | ---: | ---: |")
-    reference = results["cmutagen FLAC(path) + touch"]
-    for name, seconds in results.items():
-        print("| %s | %.1f | %.2f× |" % (name, seconds * 1e6, seconds / reference))
+    rows = []
+    for path in (native_json, python_json):
+        with open(path, encoding="utf-8") as f:
+            rows.extend(json.load(f))
+    with open(manifest, encoding="utf-8") as f:
+        files = len(json.load(f)["files"])
+    info = machine()
+    info["corpus files"] = files
+    if args.check:
+        folder, title = work, "cmutagen benchmark: correctness check (one round; not a measurement)"
+    else:
+        folder, title = os.path.join(HERE, "results"), "cmutagen benchmark"
+    markdown = report.write(rows, info, folder, title)
+    print()
+    print(markdown)
+    print("report written to %s" % os.path.relpath(folder, ROOT))
 
 
 if __name__ == "__main__":
