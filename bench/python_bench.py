@@ -303,8 +303,12 @@ def load_chunk(library, paths):
     only a count goes back, so the pool is not charged pickling values."""
     module = sys.modules.get(library) or __import__(library)
     names_by_class = {}
+    timed = getattr(touch, "touch_timed", None)
     for path in paths:
-        touch.touch_timed(module.File(path), names_by_class)
+        if timed:
+            timed(module.File(path), names_by_class)
+        else:
+            touch.touch(module.File(path))
     return len(paths)
 
 
