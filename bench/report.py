@@ -175,7 +175,8 @@ def charts(rows, folder):
     for (level, kind), group in sorted(groups.items()):
         by = {(r["format"], r["profile"], r["library"]): r["median_us"] for r in group}
         cells = [c for c in _cells(group) if by.get(c + ("cmutagen",))]
-        peers = sorted({r["library"] for r in group} - {"cmutagen"}, key=_order)
+        peers = sorted({r["library"] for r in group if r["median_us"] is not None
+                        and (r["format"], r["profile"]) in cells} - {"cmutagen"}, key=_order)
         if not cells or not peers:
             continue
         fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(cells)), 4))

@@ -81,7 +81,11 @@ def touch_timed(f, names_by_class):
                     if not isinstance(value, bytes):  # MP4Cover: no repr of the image
                         str(value)
             else:
-                str(values)
-                getattr(values, "data", None)
+                # A binary frame (APIC, GEOB, PRIV...) is touched through its
+                # bytes: its str() is a repr of those bytes, which no program
+                # would ask for and which would cost more than the parse.
+                data = getattr(values, "data", None)
+                if not isinstance(data, bytes):
+                    str(values)
     for picture in getattr(f, "pictures", None) or ():
         picture.data
