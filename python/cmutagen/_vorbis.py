@@ -27,7 +27,9 @@ def is_valid_key(key):
     """A field name is non-empty printable ASCII 0x20-0x7D without '='."""
     if not isinstance(key, str):
         raise TypeError("%r needs to be str" % key)
-    return bool(key) and all(" " <= c <= "}" and c != "=" for c in key)
+    # ASCII printable is 0x20-0x7E; of those, '~' (0x7E) and '=' are not allowed.
+    return (key.isascii() and key.isprintable() and bool(key)
+            and "=" not in key and "~" not in key)
 
 
 istag = is_valid_key
@@ -109,9 +111,35 @@ class VComment(Tags, list):
         return "\n".join("%s=%s" % (key, value) for key, value in self)
 
 
+def _invalidates_index(method):
+    """Wraps a list-mutating method so the lookup index is rebuilt after it."""
+    def wrapper(self, *args, **kwargs):
+        self._index = None
+        return method(self, *args, **kwargs)
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class VCommentDict(VComment, DictMixin):
     """VComment with dict access: keys are case-insensitive, each value is
-    the list of values stored under that key."""
+    the list of values stored under that key.
+
+    The pairs stay the truth (it is a list, and callers edit it as one); a
+    dict from lower-cased key to values, built on the first lookup and
+    dropped by every change to the list, makes reading all keys linear
+    instead of quadratic in the number of pairs."""
+
+    _index = None
+
+    def _lookup(self):
+        index = self._index
+        if index is None:
+            index = {}
+            for name, value in self:
+                index.setdefault(name.lower(), []).append(value)
+            self._index = index
+        return index
 
     def __getitem__(self, key):
         if isinstance(key, slice):
@@ -119,12 +147,13 @@ class VCommentDict(VComment, DictMixin):
         if not is_valid_key(key):
             raise ValueError
         key = key.lower()
-        values = [value for name, value in self if name.lower() == key]
+        values = self._lookup().get(key)
         if not values:
             raise KeyError(key)
-        return values
+        return list(values)
 
     def __delitem__(self, key):
+        self._index = None
         if isinstance(key, slice):
             return list.__delitem__(self, key)
         if not is_valid_key(key):
@@ -138,10 +167,10 @@ class VCommentDict(VComment, DictMixin):
     def __contains__(self, key):
         if not is_valid_key(key):
             raise ValueError
-        key = key.lower()
-        return any(name.lower() == key for name, _ in self)
+        return key.lower() in self._lookup()
 
     def __setitem__(self, key, values):
+        self._index = None
         if isinstance(key, slice):
             return list.__setitem__(self, key, values)
         if not is_valid_key(key):
@@ -154,6 +183,16 @@ class VCommentDict(VComment, DictMixin):
             pass
         for value in values:
             self.append((key, value))
+
+    append = _invalidates_index(list.append)
+    extend = _invalidates_index(list.extend)
+    insert = _invalidates_index(list.insert)
+    pop = _invalidates_index(list.pop)
+    remove = _invalidates_index(list.remove)
+    sort = _invalidates_index(list.sort)
+    reverse = _invalidates_index(list.reverse)
+    __iadd__ = _invalidates_index(list.__iadd__)
+    __imul__ = _invalidates_index(list.__imul__)
 
     def keys(self):
         # A set, as mutagen builds it: the order is the set's, not the file's.

@@ -87,3 +87,61 @@ def test_write_round_trip():
     comment = _vorbis.VCommentDict(block(CASES["plain"]))
     assert _vorbis.VCommentDict(comment.write()) == comment
     assert comment["artist"] == ["b", "c"]
+
+
+# Every way of changing a VCommentDict, each applied after a lookup (which
+# builds cmutagen's key index) and followed by reading every key: the index
+# must never serve a stale answer.
+MUTATIONS = {
+    "append": lambda c: c.append(("Title", "new")),
+    "extend": lambda c: c.extend([("x", "1"), ("TITLE", "2")]),
+    "insert": lambda c: c.insert(0, ("title", "first")),
+    "pop": lambda c: c.pop(),
+    "pop-index": lambda c: c.pop(0),
+    "remove": lambda c: c.remove(("artist", "b")),
+    "sort": lambda c: c.sort(),
+    "reverse": lambda c: c.reverse(),
+    "iadd": lambda c: c.__iadd__([("y", "3")]),
+    "imul": lambda c: c.__imul__(2),
+    "setitem-index": lambda c: c.__setitem__(0, ("TITLE", "replaced")),
+    "setitem-slice": lambda c: c.__setitem__(slice(0, 1), [("z", "9")]),
+    "delitem-index": lambda c: c.__delitem__(0),
+    "delitem-slice": lambda c: c.__delitem__(slice(1, None)),
+    "setitem-key": lambda c: c.__setitem__("artist", ["p", "q"]),
+    "delitem-key": lambda c: c.__delitem__("ARTIST"),
+    "clear": lambda c: c.clear(),
+    "update": lambda c: c.update({"title": "u"}),
+    "setdefault": lambda c: c.setdefault("new", ["v"]),
+}
+
+
+def contents(comment):
+    keys = sorted(comment.keys())
+    return (list(comment), keys, [comment[k] for k in keys],
+            "title" in comment, "TITLE" in comment, "missing" in comment)
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_dict_view_follows_every_change(real_mutagen, name):
+    results = []
+    for module in (_vorbis, real_mutagen._vorbis):
+        comment = module.VCommentDict(block(CASES["plain"]))
+        assert comment["title"] == ["a"]  # a lookup before the change
+        try:
+            MUTATIONS[name](comment)
+        except Exception as e:  # (integer item access is refused by both)
+            results.append(("raises", type(e).__name__, contents(comment)))
+        else:
+            results.append(contents(comment))
+    assert results[0] == results[1]
+
+
+def test_lookup_returns_a_new_list_each_time():
+    comment = _vorbis.VCommentDict(block(CASES["plain"]))
+    comment["artist"].append("not stored")
+    assert comment["artist"] == ["b", "c"]
+
+
+@pytest.mark.parametrize("key", ["", "a=b", "a~", "a\x7f", "é", "a b", "}", " ", "A\x1f"])
+def test_is_valid_key_same_as_mutagen(real_mutagen, key):
+    assert _vorbis.is_valid_key(key) == real_mutagen._vorbis.is_valid_key(key)
