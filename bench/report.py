@@ -4,8 +4,10 @@ report: Markdown tables, one JSON file, and PNG bar charts of the ratios.
 
 Every table cell is a median µs/file followed by that library's ratio to
 cmutagen on the same call (how many times cmutagen's time it takes: above 1
-means cmutagen is faster), and each table ends with cmutagen's ratio to the
-I/O floor of the same files.
+means cmutagen is faster). Tables of calls that read a path end with
+cmutagen's ratio to the I/O floor of the same files: the C program that only
+opens, reads the byte ranges the parse needs and closes (DESIGN.md's floor,
+the cheapest way to get those bytes from any language).
 """
 
 import json
@@ -13,7 +15,8 @@ import os
 
 # How a level's `call` names group into comparable tables: the format class
 # (`FLAC(path)`, `MP3(path)`...) of every library lands in one "class(path)"
-# table; peers whose only call reads a path (`TinyTag.get(path)`) join it.
+# table. Peers name their rows after the mutagen call they stand in for (the
+# API they really call is in the row's note).
 def call_kind(row):
     call = row["call"]
     if row["level"] == "native" or row["level"] == "python-batch":
@@ -36,7 +39,8 @@ KIND_TITLES = {
 }
 
 LIBRARY_ORDER = ["cmutagen", "mutagen", "mutagen-rs", "tinytag", "pytaglib", "lofty", "taglib"]
-FLOORS = {"python": ("python-io", "floor"), "native": ("io-floor", "floor")}
+# Only these calls pay for the I/O themselves, so only they are set against the floor.
+PATH_KINDS = {"File(path)", "class(path)", "path"}
 
 
 def _order(name):
@@ -54,7 +58,7 @@ def _fmt_us(value):
     return "%.1f" % value if value < 1000 else "%.0f" % value
 
 
-def _floor_us(all_rows, level, fmt, profile):
+def _floor_us(all_rows, fmt, profile):
     """The native I/O floor serves every level: it is the cheapest way to get
     the bytes, from any language."""
     for row in all_rows:
@@ -81,9 +85,10 @@ def tables(rows):
         by = {(r["format"], r["profile"], r["library"]): r for r in group}
         out.append("### " + KIND_TITLES.get(key, "%s: %s" % key))
         out.append("")
-        header = ["format", "profile"] + libraries + ["cmutagen / I/O floor"]
+        with_floor = key[1] in PATH_KINDS
+        header = ["format", "profile"] + libraries + (["cmutagen / I/O floor"] if with_floor else [])
         out.append("| " + " | ".join(header) + " |")
-        out.append("| --- | --- |" + " ---: |" * (len(libraries) + 1))
+        out.append("| --- | --- |" + " ---: |" * (len(libraries) + with_floor))
         for fmt, profile in _cells(group):
             reference = by.get((fmt, profile, "cmutagen"))
             reference_us = reference["median_us"] if reference else None
@@ -97,8 +102,9 @@ def tables(rows):
                 if reference_us and library != "cmutagen":
                     text += " (%.1f×)" % (row["median_us"] / reference_us)
                 cells.append(text)
-            floor = _floor_us(rows, key[0], fmt, profile)
-            cells.append("%.2f×" % (reference_us / floor) if reference_us and floor else "—")
+            if with_floor:
+                floor = _floor_us(rows, fmt, profile)
+                cells.append("%.2f×" % (reference_us / floor) if reference_us and floor else "—")
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
         notes = sorted({"%s: %s" % (r["library"], r["note"]) for r in group if r.get("note")})
@@ -203,7 +209,13 @@ def write(rows, machine, folder, title):
     """Writes latest.json, latest.md and the charts into `folder`; returns
     the Markdown."""
     os.makedirs(folder, exist_ok=True)
-    lines = ["# " + title, "", "Machine: " + ", ".join("%s %s" % kv for kv in machine.items()), ""]
+    versions = sorted({(r["library"], r["version"]) for r in rows if r.get("version")},
+                      key=lambda lv: _order(lv[0]))
+    lines = ["# " + title, "",
+             "Machine: " + ", ".join("%s %s" % kv for kv in machine.items()) + ".",
+             "",
+             "Libraries: " + ", ".join("%s %s" % lv for lv in versions) + ".",
+             ""]
     markdown = "\n".join(lines) + tables(rows)
     with open(os.path.join(folder, "latest.md"), "w", encoding="utf-8") as f:
         f.write(markdown + "\n")

@@ -47,6 +47,7 @@ def machine():
         "gcc": _first_line(["gcc", "-dumpfullversion"]),
         "rustc": _first_line(["rustc", "--version"]),
         "taglib": _first_line(["pkg-config", "--modversion", "taglib"]),
+        "cmutagen commit": _first_line(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
     }
 
 
