@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpus_tags import COVER_CHANCE, FIELDS, make_record  # noqa: E402
 
 # Bump when the same seed, count and tools would give different output.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 20261121
 CLIPS_PER_FORMAT = 12
 ID3V1_CHANCE = 1 / 3
@@ -366,9 +366,10 @@ def verify(path, fmt, rec, cover, v1):
 
 
 def merge(ranges):
-    """Sort [offset, length] ranges and merge those that overlap or touch."""
+    """Sort [offset, length] ranges, drop empty ones and merge those that
+    overlap or touch."""
     out = []
-    for start, length in sorted(ranges):
+    for start, length in sorted(r for r in ranges if r[1] > 0):
         if out and start <= out[-1][0] + out[-1][1]:
             end = max(out[-1][0] + out[-1][1], start + length)
             out[-1][1] = end - out[-1][0]
@@ -377,15 +378,49 @@ def merge(ranges):
     return out
 
 
+def synchsafe(raw):
+    """A 28-bit ID3v2 size: 7 bits a byte."""
+    size = 0
+    for byte in raw:
+        size = (size << 7) | (byte & 0x7F)
+    return size
+
+
 def id3v2_end(data):
-    """Where a leading ID3v2 tag ends (0 if there is none)."""
+    """Where a leading ID3v2 tag ends, padding and footer included (0 if
+    there is none)."""
     if data[:3] != b"ID3":
         return 0
-    size = 0
-    for byte in data[6:10]:  # synchsafe: 7 bits a byte
-        size = (size << 7) | (byte & 0x7F)
     footer = 10 if data[5] & 0x10 else 0
-    return 10 + size + footer
+    return 10 + synchsafe(data[6:10]) + footer
+
+
+def id3v2_ranges(data):
+    """What an ID3v2 reader needs: the header, the extended header and the
+    frames, not the padding after the last frame (a reader stops at the
+    first zero byte where a frame ID should be), and a v2.4 footer."""
+    if data[:3] != b"ID3":
+        return []
+    version, flags = data[3], data[5]
+    if flags & 0x80 and version < 4:
+        # v2.2/v2.3 unsynchronise the whole tag, frame sizes included;
+        # mutagen never writes that, so the corpus never holds it
+        raise RuntimeError("tag-level unsynchronisation is not handled")
+    if version not in (3, 4):
+        raise RuntimeError("ID3v2.%d is not handled" % version)
+    end = 10 + synchsafe(data[6:10])
+    pos = 10
+    if flags & 0x40:  # extended header: v2.3 size excludes its 4 bytes
+        pos += synchsafe(data[10:14]) if version == 4 else 4 + int.from_bytes(data[10:14], "big")
+    while pos + 10 <= end and data[pos] != 0:
+        raw = data[pos + 4:pos + 8]
+        pos += 10 + (synchsafe(raw) if version == 4 else int.from_bytes(raw, "big"))
+    if pos > end:
+        raise RuntimeError("ID3v2 frame runs past the tag")
+    ranges = [[0, pos]]
+    if flags & 0x10:
+        ranges.append([end, 10])
+    return ranges
 
 
 # MPEG audio layer III: kbit/s by bitrate index, for MPEG-1 and MPEG-2/2.5
@@ -397,8 +432,9 @@ MPEG_VERSIONS = {3: (1, [44100, 48000, 32000]), 2: (2, [22050, 24000, 16000]),
 
 
 def mp3_ranges(data):
-    """The ID3v2 tag, the first frame (Xing/Info/LAME header), the last 128
-    bytes (where an ID3v1 tag is looked for)."""
+    """The ID3v2 header and frames (not its padding), the first MPEG frame
+    (Xing/Info/LAME header: a valid one ends mutagen's frame search), the
+    last 128 bytes (where an ID3v1 tag is looked for)."""
     start = id3v2_end(data)
     b1, b2 = data[start + 1], data[start + 2]
     if data[start] != 0xFF or (b1 & 0xE0) != 0xE0 or (b1 >> 1) & 3 != 1:
@@ -408,53 +444,131 @@ def mp3_ranges(data):
     rate = rates[(b2 >> 2) & 3]
     padding = (b2 >> 1) & 1
     frame = (144 if version == 1 else 72) * bitrate // rate + padding
-    return [[0, start + frame], [len(data) - 128, 128]]
+    return id3v2_ranges(data) + [[start, frame], [len(data) - 128, 128]]
+
+
+FLAC_PADDING = 1  # metadata block type
 
 
 def flac_ranges(data):
-    """From the start (with any leading ID3v2 tag) to the last metadata block's end."""
+    """Any leading ID3v2 tag (its used part), the fLaC marker and every
+    metadata block; a PADDING block gives only its 4-byte header, since a
+    reader skips its body by the length."""
+    ranges = id3v2_ranges(data)
     pos = id3v2_end(data)
     if data[pos:pos + 4] != b"fLaC":
         raise RuntimeError("no fLaC marker")
+    ranges.append([pos, 4])
     pos += 4
     while True:
         header = data[pos]
-        pos += 4 + int.from_bytes(data[pos + 1:pos + 4], "big")
+        length = int.from_bytes(data[pos + 1:pos + 4], "big")
+        ranges.append([pos, 4 if header & 0x7F == FLAC_PADDING else 4 + length])
+        pos += 4 + length
         if header & 0x80:
-            return [[0, pos]]
+            return ranges
 
 
-def ogg_ranges(data, header_packets):
-    """From the start to the end of the page where the last header packet
-    ends, plus the last page (its granule position gives the length)."""
-    pos, packets, headers_end, last_page = 0, 0, None, 0
+def comment_length(packet, magic, framing):
+    """The used length of a Vorbis comment packet (magic, vendor, comments
+    and the Vorbis framing bit); what follows is padding."""
+    pos = len(magic) + 4 + int.from_bytes(packet[len(magic):len(magic) + 4], "little")
+    count = int.from_bytes(packet[pos:pos + 4], "little")
+    pos += 4
+    for _ in range(count):
+        pos += 4 + int.from_bytes(packet[pos:pos + 4], "little")
+    pos += 1 if framing else 0
+    if pos > len(packet):
+        raise RuntimeError("comment packet shorter than its lengths")
+    return pos
+
+
+# format: (header packets, comment packet's magic, Vorbis framing bit)
+OGG_CODECS = {"ogg-vorbis": (3, b"\x03vorbis", True), "ogg-opus": (2, b"OpusTags", False)}
+
+
+def ogg_ranges(data, fmt):
+    """The header pages up to the end of the page where the last header
+    packet ends, less the padding mutagen leaves at the end of the comment
+    packet, plus the last page (its granule position gives the length)."""
+    header_packets, magic, framing = OGG_CODECS[fmt]
+    # pieces: [file offset, length, packet number, offset in that packet]
+    ranges, pieces, sizes = [], [], [0]
+    pos, headers_end, last_page = 0, None, 0
     while pos < len(data):
         if data[pos:pos + 4] != b"OggS":
             raise RuntimeError("no Ogg page at %d" % pos)
         count = data[pos + 26]
         lacing = data[pos + 27:pos + 27 + count]
         last_page = pos
-        pos += 27 + count + sum(lacing)
-        packets += sum(1 for value in lacing if value < 255)  # a packet ends
-        if headers_end is None and packets >= header_packets:
+        if headers_end is None:
+            ranges.append([pos, 27 + count])  # page header and lacing values
+        body = pos + 27 + count
+        for value in lacing:
+            if headers_end is None and len(sizes) <= header_packets:
+                pieces.append([body, value, len(sizes) - 1, sizes[-1]])
+            body += value
+            sizes[-1] += value
+            if value < 255:  # a packet ends
+                sizes.append(0)
+        pos = body
+        if headers_end is None and len(sizes) > header_packets:
             headers_end = pos
     if headers_end is None:
         raise RuntimeError("fewer than %d header packets" % header_packets)
-    return [[0, headers_end], [last_page, len(data) - last_page]]
+    comment = b"".join(data[off:off + n] for off, n, packet, _ in pieces if packet == 1)
+    if not comment.startswith(magic):
+        raise RuntimeError("second packet is not a comment packet")
+    used = comment_length(comment, magic, framing)
+    for off, n, packet, at in pieces:
+        if packet == 1:  # only the bytes before the padding
+            n = max(0, min(n, used - at))
+        ranges.append([off, n])
+    ranges.append([last_page, len(data) - last_page])
+    return ranges
 
 
-def mp4_ranges(data):
-    """Every top-level atom header, and the whole moov atom."""
-    ranges, pos = [], 0
-    while pos < len(data):
+def mp4_atoms(data, pos, end):
+    """(offset, size, header size, type) of each atom from pos to end."""
+    while pos < end:
         size, kind = struct.unpack(">I4s", data[pos:pos + 8])
         header = 8
         if size == 1:  # 64-bit size follows the type
             size, header = struct.unpack(">Q", data[pos + 8:pos + 16])[0], 16
-        elif size == 0:  # to the end of the file
-            size = len(data) - pos
-        ranges.append([pos, size if kind == b"moov" else header])
+        elif size == 0:  # to the end of the file (or of the parent)
+            size = end - pos
+        yield pos, size, header, kind
         pos += size
+
+
+# Atoms in moov that hold only atoms (meta: after 4 bytes of version and
+# flags), walked to find the padding atoms among their children.
+MP4_CONTAINERS = {b"trak": 0, b"mdia": 0, b"minf": 0, b"udta": 0, b"meta": 4}
+MP4_PADDING = {b"free", b"skip"}
+
+
+def mp4_moov_ranges(data, pos, end):
+    """All of the atoms from pos to end, but only the header of a free or
+    skip atom (mutagen leaves its padding as a free atom after ilst)."""
+    ranges = []
+    for at, size, header, kind in mp4_atoms(data, pos, end):
+        if kind in MP4_CONTAINERS:
+            skip = header + MP4_CONTAINERS[kind]
+            ranges.append([at, skip])
+            ranges += mp4_moov_ranges(data, at + skip, at + size)
+        else:
+            ranges.append([at, header if kind in MP4_PADDING else size])
+    return ranges
+
+
+def mp4_ranges(data):
+    """Every top-level atom header, and the moov atom less the bodies of
+    the padding atoms in it."""
+    ranges = []
+    for at, size, header, kind in mp4_atoms(data, 0, len(data)):
+        ranges.append([at, header])
+        if kind == b"moov":
+            ranges += mp4_moov_ranges(data, at + header, at + size)
     return ranges
 
 
@@ -467,7 +581,7 @@ def byte_ranges(path, fmt):
     elif fmt == "flac":
         ranges = flac_ranges(data)
     elif system == "vorbis":
-        ranges = ogg_ranges(data, 3 if fmt == "ogg-vorbis" else 2)
+        ranges = ogg_ranges(data, fmt)
     else:
         ranges = mp4_ranges(data)
     return merge(ranges)
