@@ -12,11 +12,15 @@ the Python I/O floor; then the whole corpus as a batch on two workers.  The
 rules of ../../shared/DESIGN.md ("Honest benchmarks") shape it:
 
 - a correctness gate first: cmutagen's touched result must equal mutagen's
-  for every file and every call it is timed on, or the run stops;
+  for every file and every call it is timed on, or the run stops; the run
+  also stops if cmutagen cannot be imported, or fails to load or compare
+  any format it claims (cmutagen._file._FORMATS);
 - peers are sanity-checked (they read every file, and its title), and a file
-  a peer fails on is reported and left out of that peer's timing;
+  a peer fails on is reported and left out of that peer's timing; its note
+  then gives cmutagen's median and the ratio on the files the peer reads;
 - a round visits every file of the cell once, in order, so no file is read
-  twice in a row; a peer's caches are cleared before every timed call;
+  twice in a row; a peer's caches are cleared before every timed call (and
+  mutagen-rs's once more inside it, so freeing its result is charged);
 - per file the median over rounds, per cell the median over files.
 
 --check runs one round with the same gates and prints a line or two: it is
@@ -144,11 +148,12 @@ def short(value, limit=200):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def gate(cell, entries, cm_calls, mg_calls):
+def gate(cell, entries, cm_calls, mg_calls, claimed):
     """cmutagen against mutagen on every file and call; exits on the first
-    mismatch.  A call cmutagen raises NotImplementedError on is switched off
-    (run None) for the cell.  Returns mutagen's titles, for the peers, and
-    how many (file, call) pairs were compared."""
+    mismatch.  On a format cmutagen claims (lists in cmutagen._file._FORMATS)
+    a NotImplementedError is a failure too; on another it switches the call
+    off (run None) for the cell.  Returns mutagen's titles, for the peers,
+    and how many (file, call) pairs were compared."""
     titles, compared = {}, 0
     for cm_call, mg_call in zip(cm_calls, mg_calls):
         for entry in entries:
@@ -163,7 +168,10 @@ def gate(cell, entries, cm_calls, mg_calls):
                 continue
             try:
                 actual = touch.canonical(cm_call.check(argument(cm_call, entry)))
-            except NotImplementedError:
+            except NotImplementedError as error:
+                if claimed:
+                    sys.exit("correctness gate: cmutagen claims %s but %s raised %r on %s"
+                             % (cell[0], cm_call.call, error, entry.path))
                 cm_call.run = None
                 cm_call.note = "not implemented in cmutagen yet"
                 continue
@@ -229,10 +237,13 @@ def time_jobs(jobs):
                     job.samples[entry.path].append(elapsed)
 
 
-def median_us(job):
+def median_us(job, paths=None):
+    """Median over files (all of the job's, or those of `paths`) of the
+    per-file median over rounds."""
     if not job.samples:
         return None
-    return round(statistics.median(statistics.median(times) for times in job.samples.values())
+    paths = job.samples if paths is None else paths
+    return round(statistics.median(statistics.median(job.samples[path]) for path in paths)
                  / 1000, 3)
 
 
@@ -250,15 +261,31 @@ def failure_note(failures, total):
         len(failures), total, os.path.basename(entry.path), reason)
 
 
+def same_files_note(job, cm_jobs):
+    """For a peer that failed on some files: cmutagen's median over the files
+    the peer reads, and the ratio on those, so the ratio uses one file set."""
+    reference = cm_jobs.get(job.call.call)
+    if not job.failures or not job.files or reference is None:
+        return "", None
+    paths = [entry.path for entry in job.files]
+    cm_us, peer_us = median_us(reference, paths), median_us(job)
+    return ("on the %d files it reads cmutagen takes %.1f µs, ratio %.2f"
+            % (len(paths), cm_us, peer_us / cm_us)), cm_us
+
+
 def bench_cell(cell, entries, libraries, args):
     """Gate, sanity, timing and rows for one format x profile."""
     fmt, profile = cell
     for entry in entries:
         with open(entry.path, "rb") as stream:
             entry.data = stream.read()
-    calls = {name: (lib.calls(fmt) if lib else None) for name, lib, _ in libraries}
-    titles, compared = gate(cell, entries, calls["cmutagen"] or [peers.Call(c, None) for c in
-                                                       peers.calls_of(fmt)], calls["mutagen"])
+    adapters = {name: lib for name, lib, _ in libraries}
+    calls = {name: lib.calls(fmt) for name, lib in adapters.items() if lib}
+    claimed = adapters["cmutagen"].claims(fmt)
+    titles, compared = gate(cell, entries, calls["cmutagen"], calls["mutagen"], claimed)
+    if claimed and not compared:
+        sys.exit("correctness gate: cmutagen claims %s but no (file, call) pair of %s/%s "
+                 "was compared" % (fmt, fmt, profile))
     # slots: the rows of the cell in table order, each a finished row (no
     # figure) or a Job whose row is made once it is timed.
     slots = []
@@ -281,14 +308,19 @@ def bench_cell(cell, entries, libraries, args):
     slots.append(Job("python-io", platform.python_version(), floor, entries, args.rounds, []))
     jobs = [slot for slot in slots if isinstance(slot, Job)]
     time_jobs(jobs)
+    cm_jobs = {job.call.call: job for job in jobs if job.library == "cmutagen"}
     rows = []
     for slot in slots:
         if isinstance(slot, Job):
-            note = "; ".join(n for n in (slot.call.note, failure_note(slot.failures, len(entries)))
+            same_files, cm_us = same_files_note(slot, cm_jobs)
+            note = "; ".join(n for n in (slot.call.note,
+                                         failure_note(slot.failures, len(entries)), same_files)
                              if n)
             value = median_us(slot) if slot.files else None
             slot = row("python", fmt, profile, slot.library, slot.call.call, value,
                        len(slot.files), note, slot.rounds if slot.files else 0, slot.version)
+            if cm_us is not None:
+                slot["cmutagen_us_same_files"] = cm_us
         rows.append(slot)
     for entry in entries:
         entry.data = None
@@ -303,12 +335,8 @@ def load_chunk(library, paths):
     only a count goes back, so the pool is not charged pickling values."""
     module = sys.modules.get(library) or __import__(library)
     names_by_class = {}
-    timed = getattr(touch, "touch_timed", None)
     for path in paths:
-        if timed:
-            timed(module.File(path), names_by_class)
-        else:
-            touch.touch(module.File(path))
+        touch.touch_timed(module.File(path), names_by_class)
     return len(paths)
 
 
@@ -401,8 +429,10 @@ def print_table(cell, count, rows):
         if r["median_us"] is None:
             continue  # not offered / not implemented: in the JSON note
         # The floor is set against cmutagen's File(path): what it costs
-        # beyond the bytes it must read.
-        ref = reference.get(peers.FILE_CALL if r["call"] == "floor" else r["call"])
+        # beyond the bytes it must read.  A peer that failed on some files
+        # is set against cmutagen on the files it reads.
+        ref = r.get("cmutagen_us_same_files") or reference.get(
+            peers.FILE_CALL if r["call"] == "floor" else r["call"])
         ratio = "%.2f" % (r["median_us"] / ref) if ref else "-"
         print("  %-11s %-20s %10.1f %11s" % (r["library"], r["call"], r["median_us"], ratio))
     missing = {}
@@ -414,13 +444,21 @@ def print_table(cell, count, rows):
             "%s %s" % (library, ", ".join(calls)) for library, calls in missing.items()))
 
 
+def at_least_one(text):
+    """argparse type: a count of rounds or repeats (a median needs one)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, not %d" % value)
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="build/corpus", help="folder holding manifest.json")
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--mutagen-rounds", type=int, default=None,
+    parser.add_argument("--rounds", type=at_least_one, default=7)
+    parser.add_argument("--mutagen-rounds", type=at_least_one, default=None,
                         help="rounds for mutagen (default: --rounds)")
-    parser.add_argument("--batch-repeats", type=int, default=BATCH_REPEATS)
+    parser.add_argument("--batch-repeats", type=at_least_one, default=BATCH_REPEATS)
     parser.add_argument("--out", default="build/bench/python.json")
     parser.add_argument("--check", action="store_true",
                         help="one round, every gate, a short report; no timing claims")
@@ -438,6 +476,10 @@ def main():
     by_name = {name: (lib, error) for name, lib, error in libraries}
     if by_name["mutagen"][0] is None:
         sys.exit("mutagen, the reference, cannot be imported: " + by_name["mutagen"][1])
+    # Without cmutagen the gate would compare nothing and still pass.
+    if by_name["cmutagen"][0] is None:
+        sys.exit("cmutagen cannot be imported: " + by_name["cmutagen"][1])
+    claims = by_name["cmutagen"][0].claimed
     if not args.check:
         print("machine: %s, %d cores, %s, Python %s" % (
             platform.processor() or platform.machine(), os.cpu_count(),
@@ -449,7 +491,10 @@ def main():
 
     rows, gated, failures, compared = [], [], [], 0
     for cell, entries in cells.items():
-        cell_rows, jobs, cell_compared = bench_cell(cell, entries, libraries, args)
+        try:
+            cell_rows, jobs, cell_compared = bench_cell(cell, entries, libraries, args)
+        except peers.GateError as error:
+            sys.exit("correctness gate: %s" % error)
         compared += cell_compared
         rows.extend(cell_rows)
         if any(r["library"] == "cmutagen" and r["median_us"] is not None for r in cell_rows):
@@ -458,6 +503,12 @@ def main():
                         if job.failures)
         if not args.check:
             print_table(cell, len(entries), cell_rows)
+
+    # bench_cell stopped on any cell of a claimed format with nothing
+    # compared; a corpus holding none of the claimed formats is caught here.
+    if claims and not compared:
+        sys.exit("correctness gate: 0 (file, call) pairs compared while cmutagen claims %s"
+                 % ", ".join(sorted(cls for _, cls in claims)))
 
     batch_paths = [entry.path for _, entries in gated for entry in entries]
     batch_formats = sorted({cell[0] for cell, _ in gated})
