@@ -448,7 +448,9 @@ static void check_new_is_counted()
 {
     static int *volatile keep;
     bench_alloc_reset();
+    bench_alloc_counting(true);
     keep = new int(1);
+    bench_alloc_counting(false);
     uint64_t calls = bench_alloc_count();
     delete keep;
     if (calls != 1)

@@ -801,6 +801,49 @@ fn dump(entries: &[Entry]) {
     print!("{out}");
 }
 
+/// How long the untimed passes last at least, as `BENCH_WARMUP_MS` in
+/// ../common.h: the syscalls of the first milliseconds of a fresh process
+/// run slower, and native.py times one round per process.
+const WARMUP: Duration = Duration::from_millis(10);
+
+/// One pass over the files that have not failed, each parse timed; with
+/// `times` the times are kept (a round), without it not (a warm-up pass).
+/// A file failing now, after the first pass read it, changed or vanished:
+/// it gets the error. Returns the sum of the pass's hashes.
+fn pass(
+    entries: &[Entry],
+    mode: Mode,
+    errors: &mut [Option<String>],
+    mut times: Option<&mut [Vec<u64>]>,
+) -> u64 {
+    let mut sum: u64 = 0;
+    for (i, entry) in entries.iter().enumerate() {
+        if errors[i].is_some() {
+            continue;
+        }
+        let data = match load(entry, mode) {
+            Ok(data) => data,
+            Err(e) => {
+                errors[i] = Some(e);
+                continue;
+            }
+        };
+        let start = Instant::now();
+        let result = parse_once(entry, mode, std::hint::black_box(&data));
+        let ns = start.elapsed().as_nanos() as u64;
+        match result {
+            Ok(h) => {
+                sum = sum.wrapping_add(std::hint::black_box(h));
+                if let Some(times) = times.as_deref_mut() {
+                    times[i].push(ns);
+                }
+            }
+            Err(e) => errors[i] = Some(e),
+        }
+    }
+    sum
+}
+
 fn bench(entries: &[Entry], mode: Mode, rounds: usize) {
     let n = entries.len();
     let mut errors: Vec<Option<String>> = vec![None; n];
@@ -809,6 +852,7 @@ fn bench(entries: &[Entry], mode: Mode, rounds: usize) {
     let mut checksum: u64 = 0;
 
     // Untimed pass: allocations of one parse, and which files lofty rejects.
+    let warmup_start = Instant::now();
     for (i, entry) in entries.iter().enumerate() {
         let data = match load(entry, mode) {
             Ok(data) => data,
@@ -832,32 +876,16 @@ fn bench(entries: &[Entry], mode: Mode, rounds: usize) {
         }
     }
 
+    // More untimed passes until warm. Their number depends on the clock, so
+    // their hashes are kept out of the checksum native.py compares.
+    while warmup_start.elapsed() < WARMUP {
+        std::hint::black_box(pass(entries, mode, &mut errors, None));
+    }
+
     // Timed rounds: each round walks the whole list in order.
     let mut times: Vec<Vec<u64>> = vec![Vec::with_capacity(rounds); n];
     for _ in 0..rounds {
-        for (i, entry) in entries.iter().enumerate() {
-            if errors[i].is_some() {
-                continue;
-            }
-            let data = match load(entry, mode) {
-                Ok(data) => data,
-                Err(e) => {
-                    errors[i] = Some(e);
-                    continue;
-                }
-            };
-            let start = Instant::now();
-            let result = parse_once(entry, mode, std::hint::black_box(&data));
-            let ns = start.elapsed().as_nanos() as u64;
-            match result {
-                Ok(h) => {
-                    checksum = checksum.wrapping_add(std::hint::black_box(h));
-                    times[i].push(ns);
-                }
-                // A file that changed or vanished between rounds.
-                Err(e) => errors[i] = Some(e),
-            }
-        }
+        checksum = checksum.wrapping_add(pass(entries, mode, &mut errors, Some(&mut times)));
     }
     let ns: Vec<Option<u64>> = times
         .into_iter()
