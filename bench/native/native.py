@@ -13,12 +13,21 @@ I/O floor, on the corpus, side by side in one run.
 3. The gate, before any timing: every program dumps every file, from memory
    and from the path.  On the formats cmutagen reads, the tags (as a
    multiset of lines) and the pictures of every library in every mode must
-   equal cmutagen's, after the normalisation table below; a difference stops
-   the run.  On the other formats lofty and TagLib are compared and their
-   differences summarised, so we know they do the same work.
-4. Timing: per format, per mode, each program once over the format's files;
-   a row per format × profile × library × call is the median over files of
-   the per-file medians over rounds, with the median allocation count/bytes.
+   equal cmutagen's, after the normalisation table below; a difference in
+   what both sides read stops the run.  A file a peer cannot read is left
+   out of that peer's figures (counted, with the first reason, in its
+   rows' note); a file cmutagen cannot read stops the run.  A format
+   cmutagen reads that no peer could be compared on fails --check, and
+   otherwise is flagged loudly in the log and in its rows' notes.  On the
+   other formats lofty and TagLib are compared and their differences
+   summarised, so we know they do the same work.
+4. Timing, rounds on the outside: per format, each round runs every
+   (program, mode) once with --rounds 1, the order rotated every round, so
+   drift or a burst of other load is spread over all the libraries rather
+   than landing on one.  A row per format × profile × library × call is the
+   median over files of the per-file medians over rounds; allocation counts
+   come from the first round's run (they do not vary between runs).  Each
+   run warms up untimed for a few milliseconds first (common.h says why).
 5. Writes the rows (the README's "Level results", level "native") to --out
    and prints a compact table.
 
@@ -46,12 +55,15 @@ CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
 RUN_TIMEOUT = 3600  # seconds; a hung program must not hang `make bench`
 
 NOT_IMPLEMENTED = "format not implemented in cmutagen yet"
+# The note of every row of a format cmutagen reads but no peer was compared on.
+UNGATED = "NOT GATED: no peer could be compared with cmutagen"
 
-# What each row's `note` says about a peer (what it does differently).
-# Every program is given the format (no detection), so that is not repeated.
+# What a row's `note` says about a peer in one mode (what it does
+# differently), keyed by (library, mode).  Every program is given the format
+# (no detection), so that is not repeated.
 NOTES = {
-    "taglib": "mem: ByteVectorStream on a ByteVector filled before timing",
-    "io-floor": "open, one pread per manifest range, close",
+    ("taglib", "mem"): "ByteVectorStream on a ByteVector filled before timing",
+    ("io-floor", "path"): "open, one pread per manifest range, close",
 }
 
 # Mapping differences between the libraries' dumps, made equal before the
@@ -78,6 +90,13 @@ NORMALISE = [
 
 def log(*parts):
     print("native:", *parts, file=sys.stderr, flush=True)
+
+
+def loud(text):
+    """A warning nobody scrolling past the log should miss."""
+    log("!" * 72)
+    log("WARNING: " + text)
+    log("!" * 72)
 
 
 # ---------------------------------------------------------------------------
@@ -225,8 +244,11 @@ def parse_dump(text):
 
 def dump(program, list_file, mode):
     """The program's parsed dump, or an error string."""
-    result = subprocess.run([program.exe, "--list", list_file, "--mode", mode, "--dump"],
-                            capture_output=True, timeout=RUN_TIMEOUT)
+    try:
+        result = subprocess.run([program.exe, "--list", list_file, "--mode", mode, "--dump"],
+                                capture_output=True, timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return "timed out after %d s in --dump" % RUN_TIMEOUT
     if result.returncode != 0:
         return "exit status %d in --dump: %s" % (
             result.returncode, tail(result.stderr.decode("utf-8", "replace"), 3))
@@ -261,23 +283,37 @@ def differences(expected, actual):
     return out
 
 
-def gate(programs, lists, by_format):
-    """Returns {(library, format): reason} for peers that could not be gated
-    (crashed); exits on a mismatch."""
-    skipped = {}
+class GateResult:
+    """What the gate leaves for the timing: who could not be compared."""
+
+    def __init__(self):
+        self.skipped = {}   # (library, format) -> why the peer's dump failed as a whole
+        self.excluded = collections.defaultdict(dict)  # (library, mode, format) -> {path: reason}
+        self.ungated = {}   # format cmutagen reads that no peer checked -> its rows' note
+
+
+def gate(programs, lists, by_format, check):
+    """Dumps and compares every file; returns a GateResult.  Exits when what
+    cmutagen and a peer both read differs, when cmutagen cannot read a file
+    of a format it implements, and (with `check`) when such a format could be
+    compared with no peer."""
+    result = GateResult()
     cm, peers = programs[0], [p for p in programs[1:] if p.exe and p.library != "io-floor"]
     for fmt, list_file in lists.items():
         dumps = {}
         for program in [cm] + peers:
             for mode in ("mem", "path"):
-                result = dump(program, list_file, mode)
-                if isinstance(result, str):
+                got = dump(program, list_file, mode)
+                if isinstance(got, str):
                     if program is cm:
-                        sys.exit("native: gate: cmutagen %s %s: %s" % (fmt, mode, result))
-                    skipped[(program.library, fmt)] = result
-                    log("gate: %s %s %s: %s" % (program.library, fmt, mode, result))
+                        sys.exit("native: gate: cmutagen %s %s: %s" % (fmt, mode, got))
+                    result.skipped[(program.library, fmt)] = got
+                    log("gate: %s %s %s: %s" % (program.library, fmt, mode, got))
                     break
-                dumps[(program.library, mode)] = result
+                dumps[(program.library, mode)] = got
+            # a peer whose path dump failed is not half-compared on mem alone
+            if (program.library, fmt) in result.skipped:
+                dumps.pop((program.library, "mem"), None)
         paths = [item["abspath"] for item in by_format[fmt]]
         for key, files in dumps.items():
             if list(files) != paths:
@@ -286,24 +322,56 @@ def gate(programs, lists, by_format):
         reference = dumps[("cmutagen", "mem")]
         implemented = not any(NOT_IMPLEMENTED in e for r in reference.values() for e in r["errors"])
         if implemented:
-            for (library, mode), files in dumps.items():
-                for path in paths:
-                    want = normalised(reference[path], "cmutagen", fmt)
-                    got = normalised(files[path], library, fmt)
-                    diff = differences(want, got)
-                    if want["errors"] or diff:
-                        first = want["errors"][0] if want["errors"] else diff[0]
-                        sys.exit("native: gate failed: %s\n  %s (%s) differs from cmutagen (mem): %s"
-                                 % (path, library, mode, printable(first, 400)))
-            readers = ["cmutagen"] + [p.library for p in peers if (p.library, fmt) not in skipped]
-            log("gate: %s: %d files: %s read the same tags and pictures, from memory and path"
-                % (fmt, len(paths), ", ".join(readers)))
+            compared = gate_format(fmt, paths, dumps, reference, result)
         else:
             summarise_peers(fmt, dumps, paths)
+            continue
+        # a peer counts as a check only if it read (and matched) some file
+        checked_by = sorted({library for library, _ in compared} - {"cmutagen"})
+        if not checked_by:
+            why = "; ".join("%s: %s" % (p.library, p.unavailable or result.skipped.get(
+                (p.library, fmt), "read none of the files")) for p in programs[1:])
+            if check:
+                sys.exit("native: gate: %s: no peer to compare cmutagen with (%s)" % (fmt, why))
+            result.ungated[fmt] = UNGATED
+            loud("%s: %s, so its figures are unchecked (%s)" % (fmt, UNGATED, why))
+            continue
+        some = " (each on the files it could read)" if any(
+            f == fmt for _, _, f in result.excluded) else ""
+        log("gate: %s: %d files: cmutagen, %s read the same tags and pictures, from memory and "
+            "path%s" % (fmt, len(paths), ", ".join(checked_by), some))
+        for (library, mode, f), bad in sorted(result.excluded.items()):
+            if f == fmt:
+                log("gate: %s %s %s: %d of %d files excluded (first: %s: %s)" % (
+                    library, mode, fmt, len(bad), len(paths), os.path.basename(next(iter(bad))),
+                    printable(next(iter(bad.values())))))
     for (library, fmt, why), count in sorted(normalised_lines.items()):
         if count:
             log("normalised: %s %s: %s (%d lines)" % (library, fmt, why, count))
-    return skipped
+    return result
+
+
+def gate_format(fmt, paths, dumps, reference, result):
+    """Compares every dump of a format cmutagen reads with cmutagen's (mem)
+    one.  A file a peer cannot read goes to result.excluded; returns the set
+    of (library, mode) that had at least one file compared."""
+    compared = set()
+    for (library, mode), files in dumps.items():
+        for path in paths:
+            want = normalised(reference[path], "cmutagen", fmt)
+            got = normalised(files[path], library, fmt)
+            if want["errors"]:
+                sys.exit("native: gate failed: %s\n  cmutagen cannot read it: %s"
+                         % (path, printable(want["errors"][0], 400)))
+            if got["errors"] and library != "cmutagen":
+                result.excluded[(library, mode, fmt)][path] = got["errors"][0]
+                continue
+            diff = differences(want, got)
+            if diff:
+                sys.exit("native: gate failed: %s\n  %s (%s) differs from cmutagen (mem): %s"
+                         % (path, library, mode, printable(diff[0], 400)))
+            compared.add((library, mode))
+    return compared
 
 
 def printable(line, width=110):
@@ -361,60 +429,116 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def rows_for(program, mode, fmt, files, result, note):
-    """One row per profile from one run over the format's list."""
+def combine_rounds(runs):
+    """One result from the per-round JSON results of a (program, mode):
+    per file the median of its times over the rounds, the allocation figures
+    of the first round, and an error if any round failed on it."""
+    first = runs[0]
+    n = len(first["ns"])
+    errors = [next((run["errors"][i] for run in runs if run["errors"][i] is not None), None)
+              for i in range(n)]
+    ok = lambda i: errors[i] is None
+    return {"version": first["version"], "rounds": len(runs), "errors": errors,
+            "ns": [median([run["ns"][i] for run in runs]) if ok(i) else None for i in range(n)],
+            "allocs": [first["allocs"][i] if ok(i) else None for i in range(n)],
+            "alloc_bytes": [first["alloc_bytes"][i] if ok(i) else None for i in range(n)]}
+
+
+def rows_for(program, mode, fmt, files, result, excluded, extra_note):
+    """One row per profile from the combined result of a (program, mode) over
+    the format's list (or an error string).  `excluded` maps paths the gate
+    left out for this program to the reason; they count as failures.  `files`
+    is the number of files measured (0 when none), as at the Python level."""
     rows = []
     profiles = collections.OrderedDict()
     for index, item in enumerate(files):
         profiles.setdefault(item["profile"], []).append(index)
     for profile, indices in profiles.items():
+        note = "; ".join(n for n in (NOTES.get((program.library, mode), ""), extra_note) if n)
         row = {"level": "native", "format": fmt, "profile": profile, "library": program.library,
-               "call": program.call_of_mode[mode], "median_us": None, "files": len(indices),
-               "note": note, "allocs": None, "alloc_bytes": None}
+               "call": program.call_of_mode[mode], "median_us": None, "files": 0,
+               "rounds": 0, "version": None, "note": note, "allocs": None, "alloc_bytes": None}
+        rows.append(row)
         if isinstance(result, str):
-            row["note"] = result
-            rows.append(row)
+            row["note"] = "; ".join(n for n in (result, extra_note) if n)
             continue
         row["version"] = result["version"]
-        ok = [i for i in indices if result["errors"][i] is None]
-        failed = [result["errors"][i] for i in indices if result["errors"][i] is not None]
-        if not ok:
-            row["note"] = failed[0] if failed else "no files"
-        else:
+        failed = []  # (path, reason)
+        for i in indices:
+            path = files[i]["abspath"]
+            if path in excluded:
+                failed.append((path, "gate: " + excluded[path]))
+            elif result["errors"][i] is not None:
+                failed.append((path, result["errors"][i]))
+        bad = {path for path, _ in failed}
+        ok = [i for i in indices if files[i]["abspath"] not in bad]
+        if failed:
+            first_path, first_reason = failed[0]
+            if len(failed) == len(indices) and len({why for _, why in failed}) == 1:
+                what = first_reason  # e.g. the format is not implemented
+            else:
+                what = "not measured on %d of %d files (first: %s: %s)" % (
+                    len(failed), len(indices), os.path.basename(first_path), first_reason)
+            row["note"] = "; ".join(n for n in (what, note) if n)
+        if ok:
             row["files"] = len(ok)
+            row["rounds"] = result["rounds"]
             row["median_us"] = round(median([result["ns"][i] for i in ok]) / 1000.0, 3)
             row["allocs"] = round(median([result["allocs"][i] for i in ok]))
             row["alloc_bytes"] = round(median([result["alloc_bytes"][i] for i in ok]))
-            if failed:
-                row["note"] = "%d of %d files unreadable (%s); %s" % (
-                    len(failed), len(indices), failed[0], note)
-        rows.append(row)
     return rows
 
 
-def timing(programs, lists, by_format, rounds, skipped):
+def timing(programs, lists, by_format, rounds, gated):
+    """Rounds on the outside: each round runs every (program, mode) once, in
+    an order rotated every round; returns the rows."""
     rows = []
-    checksums = {}
     for fmt, list_file in lists.items():
-        for mode in ("mem", "path"):
-            for program in programs:
-                if mode not in program.modes:
-                    continue
-                reason = program.unavailable or skipped.get((program.library, fmt))
-                if reason:
-                    result = reason
+        jobs = [(program, mode) for program in programs for mode in ("mem", "path")
+                if mode in program.modes]
+        # job -> list of per-round JSON results, or the reason it has none
+        runs = {}
+        for program, mode in jobs:
+            reason = program.unavailable or gated.skipped.get((program.library, fmt))
+            runs[(program, mode)] = reason or []
+        log("timing %s: %d round(s) of %s" % (fmt, rounds, ", ".join(
+            "%s %s" % (p.library, m) for p, m in jobs if isinstance(runs[(p, m)], list))))
+        for r in range(rounds):
+            shift = r % len(jobs)
+            for job in jobs[shift:] + jobs[:shift]:
+                if not isinstance(runs[job], list):
+                    continue  # unavailable, or failed in an earlier round
+                program, mode = job
+                result = time_run(program, list_file, mode, 1)
+                if isinstance(result, str):
+                    log("timing %s %s %s, round %d: %s"
+                        % (fmt, program.library, mode, r + 1, result))
+                    runs[job] = result
                 else:
-                    log("timing %s %s %s" % (fmt, program.library, mode))
-                    result = time_run(program, list_file, mode, rounds)
-                if isinstance(result, dict):
-                    checksums.setdefault((program.library, fmt), {})[mode] = result.get("checksum")
-                rows += rows_for(program, mode, fmt, by_format[fmt], result,
-                                 NOTES.get(program.library, ""))
-    # The same values touched from memory and from the path hash the same.
-    for (library, fmt), sums in checksums.items():
-        if len(set(sums.values())) > 1:
-            log("warning: %s %s: checksum differs between modes: %s" % (library, fmt, sums))
+                    runs[job].append(result)
+        for program in programs:
+            check_checksums(program, fmt, runs)
+        for program, mode in jobs:
+            result = runs[(program, mode)]
+            if isinstance(result, list):
+                result = combine_rounds(result)
+            rows += rows_for(program, mode, fmt, by_format[fmt], result,
+                             gated.excluded.get((program.library, mode, fmt), {}),
+                             gated.ungated.get(fmt, ""))
     return rows
+
+
+def check_checksums(program, fmt, runs):
+    """The same values touched from memory and from the path hash the same,
+    round by round (each run hashes its warm-up pass and its one round)."""
+    mem, path = runs.get((program, "mem")), runs.get((program, "path"))
+    if not isinstance(mem, list) or not isinstance(path, list):
+        return
+    for r, (a, b) in enumerate(zip(mem, path)):
+        if a.get("checksum") != b.get("checksum") and a["errors"] == b["errors"]:
+            log("warning: %s %s: round %d: checksum differs between modes: %s, %s"
+                % (program.library, fmt, r + 1, a.get("checksum"), b.get("checksum")))
+            return
 
 
 # ---------------------------------------------------------------------------
@@ -446,7 +570,8 @@ def print_table(rows):
             row["format"], row["profile"], row["library"], row["call"],
             show(row["median_us"], "%.2f"), show(row["allocs"], "%d"),
             show(row["alloc_bytes"], "%d"), row["files"],
-            "  (%s)" % row["note"] if row["median_us"] is None else ""))
+            # the standing notes of NOTES would repeat on every row; the rest matter
+            "  (%s)" % row["note"] if row["note"] and row["note"] not in NOTES.values() else ""))
 
 
 def main():
@@ -464,8 +589,8 @@ def main():
     programs = build(args)
     cm, lofty, taglib, floor = programs
     lists = write_lists(by_format)
-    skipped = gate([cm, lofty, taglib], lists, by_format)
-    rows = timing([cm, lofty, taglib, floor], lists, by_format, rounds, skipped)
+    gated = gate([cm, lofty, taglib], lists, by_format, args.check)
+    rows = timing([cm, lofty, taglib, floor], lists, by_format, rounds, gated)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
@@ -477,6 +602,8 @@ def main():
         return
     print("native level: %d rounds, median over files of per-file medians; %s" % (rounds, machine()))
     print_table(rows)
+    for fmt in gated.ungated:
+        loud("%s: %s; see the log above" % (fmt, UNGATED))
 
 
 if __name__ == "__main__":
