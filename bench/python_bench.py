@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402
 import peers  # noqa: E402
 import touch  # noqa: E402
 
@@ -481,9 +482,7 @@ def main():
         sys.exit("cmutagen cannot be imported: " + by_name["cmutagen"][1])
     claims = by_name["cmutagen"][0].claimed
     if not args.check:
-        print("machine: %s, %d cores, %s, Python %s" % (
-            platform.processor() or platform.machine(), os.cpu_count(),
-            platform.platform(terse=True), platform.python_version()))
+        print("machine: " + machine.summary())
         print("libraries: " + ", ".join(
             "%s %s" % (name, lib.version) if lib else "%s (unavailable: %s)" % (name, error)
             for name, lib, error in libraries))

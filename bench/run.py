@@ -11,44 +11,14 @@ mode (CI: one round, small corpus, no timing claims), `build/bench/check/`.
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import machine  # noqa: E402
 import report  # noqa: E402
-
-
-def _first_line(command):
-    try:
-        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        return out.strip().splitlines()[0]
-    except (OSError, subprocess.CalledProcessError, IndexError):
-        return "not found"
-
-
-def machine():
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "gcc": _first_line(["gcc", "-dumpfullversion"]),
-        "rustc": _first_line(["rustc", "--version"]),
-        "taglib": _first_line(["pkg-config", "--modversion", "taglib"]),
-        "cmutagen commit": _first_line(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
-    }
 
 
 def run_level(command):
@@ -86,7 +56,7 @@ def main():
             rows.extend(json.load(f))
     with open(manifest, encoding="utf-8") as f:
         files = len(json.load(f)["files"])
-    info = machine()
+    info = machine.describe()
     info["corpus files"] = files
     if args.check:
         folder, title = work, "cmutagen benchmark: correctness check (one round; not a measurement)"

@@ -38,7 +38,6 @@ import argparse
 import collections
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -49,6 +48,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT_DIR = os.path.join(ROOT, "build", "bench", "native")
 CARGO_TARGET = os.path.join(ROOT, "build", "bench", "cargo")
 LOFTY_CRATE = os.path.join(HERE, "lofty-bench", "Cargo.toml")
+sys.path.insert(0, os.path.dirname(HERE))
+import machine  # noqa: E402  (bench/machine.py)
 
 CFLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror"]
 CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
@@ -545,19 +546,6 @@ def check_checksums(program, fmt, runs):
 # Output
 # ---------------------------------------------------------------------------
 
-def machine():
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return "%s, %d cores, %s" % (model, os.cpu_count() or 0, platform.platform())
-
-
 def print_table(rows):
     def show(value, fmt):
         return "—" if value is None else fmt % value
@@ -600,7 +588,7 @@ def main():
         timed = sum(row["median_us"] is not None for row in rows)
         print("native: gate passed; %d rows (%d timed, 1 round) in %s" % (len(rows), timed, args.out))
         return
-    print("native level: %d rounds, median over files of per-file medians; %s" % (rounds, machine()))
+    print("native level: %d rounds, median over files of per-file medians; %s" % (rounds, machine.summary()))
     print_table(rows)
     for fmt in gated.ungated:
         loud("%s: %s; see the log above" % (fmt, UNGATED))
