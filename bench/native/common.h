@@ -107,6 +107,19 @@ static inline uint64_t bench_median(uint64_t *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* `, "name": [v0, v1, ...]` with null for the files that failed. */
+static void bench_put_u64_array(const char *name, const uint64_t *v, char *const *errors, size_t n)
+{
+    printf(",\n \"%s\": [", name);
+    for (size_t i = 0; i < n; i++) {
+        if (errors[i])
+            printf("%snull", i ? ", " : "");
+        else
+            printf("%s%llu", i ? ", " : "", (unsigned long long)v[i]);
+    }
+    printf("]");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Touching: hashing every byte of a result                                  */
 /* ------------------------------------------------------------------------ */
@@ -587,29 +600,16 @@ static inline int bench_main(int argc, char **argv, const bench_program *prog)
     bench_put_json_string(prog->library);
     printf(", \"version\": ");
     bench_put_json_string(prog->version);
-    printf(", \"mode\": \"%s\", \"rounds\": %d,\n \"ns\": [", a.mem ? "mem" : "path", a.rounds);
-    for (size_t i = 0; i < n; i++) {
-        if (errors[i])
-            printf("%snull", i ? ", " : "");
-        else
-            printf("%s%llu", i ? ", " : "",
-                   (unsigned long long)bench_median(&times[i * rounds], rounds));
-    }
-    printf("],\n \"allocs\": [");
-    for (size_t i = 0; i < n; i++) {
-        if (errors[i])
-            printf("%snull", i ? ", " : "");
-        else
-            printf("%s%llu", i ? ", " : "", (unsigned long long)allocs[i]);
-    }
-    printf("],\n \"alloc_bytes\": [");
-    for (size_t i = 0; i < n; i++) {
-        if (errors[i])
-            printf("%snull", i ? ", " : "");
-        else
-            printf("%s%llu", i ? ", " : "", (unsigned long long)alloc_bytes[i]);
-    }
-    printf("],\n \"errors\": [");
+    printf(", \"mode\": \"%s\", \"rounds\": %d", a.mem ? "mem" : "path", a.rounds);
+    /* Each file's median, compacted to the front of `times`: file i's
+     * rounds start at i * rounds >= i, and every slot below that belongs to
+     * a file whose median is already taken. */
+    for (size_t i = 0; i < n; i++)
+        times[i] = bench_median(&times[i * rounds], rounds);
+    bench_put_u64_array("ns", times, errors, n);
+    bench_put_u64_array("allocs", allocs, errors, n);
+    bench_put_u64_array("alloc_bytes", alloc_bytes, errors, n);
+    printf(",\n \"errors\": [");
     for (size_t i = 0; i < n; i++) {
         printf("%s", i ? ", " : "");
         if (errors[i])

@@ -558,6 +558,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// The properties every non-MP4 format has, under the same names (each
+/// format's properties are their own type, with no shared trait).
+macro_rules! common_props {
+    ($s:expr, $p:expr, $sample_rate:expr) => {{
+        $s.length($p.duration());
+        $s.prop("bitrate_kbps", $p.audio_bitrate().into());
+        $s.prop("overall_bitrate_kbps", $p.overall_bitrate().into());
+        $s.prop("sample_rate", $sample_rate.into());
+        $s.prop("channels", $p.channels().into());
+    }};
+}
+
 /// Parses one file of `format` from `reader` and feeds the result to `s`.
 fn read_into<R: Read + Seek, S: Sink>(format: Format, reader: &mut R, s: &mut S) -> Result<(), String> {
     let options = parse_options(format);
@@ -575,11 +587,7 @@ fn read_into<R: Read + Seek, S: Sink>(format: Format, reader: &mut R, s: &mut S)
                 visit_frames(s, id3);
             }
             let p = file.properties();
-            s.length(p.duration());
-            s.prop("bitrate_kbps", p.audio_bitrate().into());
-            s.prop("overall_bitrate_kbps", p.overall_bitrate().into());
-            s.prop("sample_rate", p.sample_rate().into());
-            s.prop("channels", p.channels().into());
+            common_props!(s, p, p.sample_rate());
             s.prop("bits_per_sample", p.bit_depth().into());
             s.touch(&p.signature().to_le_bytes());
         }
@@ -587,22 +595,14 @@ fn read_into<R: Read + Seek, S: Sink>(format: Format, reader: &mut R, s: &mut S)
             let file = VorbisFile::read_from(reader, options).map_err(err)?;
             visit_vorbis(s, file.vorbis_comments());
             let p = file.properties();
-            s.length(p.duration());
-            s.prop("bitrate_kbps", p.audio_bitrate().into());
-            s.prop("overall_bitrate_kbps", p.overall_bitrate().into());
-            s.prop("sample_rate", p.sample_rate().into());
-            s.prop("channels", p.channels().into());
+            common_props!(s, p, p.sample_rate());
             s.touch(&p.bitrate_nominal().to_le_bytes());
         }
         Format::OggOpus => {
             let file = OpusFile::read_from(reader, options).map_err(err)?;
             visit_vorbis(s, file.vorbis_comments());
             let p = file.properties();
-            s.length(p.duration());
-            s.prop("bitrate_kbps", p.audio_bitrate().into());
-            s.prop("overall_bitrate_kbps", p.overall_bitrate().into());
-            s.prop("sample_rate", p.input_sample_rate().into());
-            s.prop("channels", p.channels().into());
+            common_props!(s, p, p.input_sample_rate());
         }
         Format::Mp3 => {
             let file = MpegFile::read_from(reader, options).map_err(err)?;
@@ -617,11 +617,7 @@ fn read_into<R: Read + Seek, S: Sink>(format: Format, reader: &mut R, s: &mut S)
                 (None, None) => {}
             }
             let p = file.properties();
-            s.length(p.duration());
-            s.prop("bitrate_kbps", p.audio_bitrate().into());
-            s.prop("overall_bitrate_kbps", p.overall_bitrate().into());
-            s.prop("sample_rate", p.sample_rate().into());
-            s.prop("channels", p.channels().into());
+            common_props!(s, p, p.sample_rate());
         }
         Format::Mp4 => {
             let file = Mp4File::read_from(reader, options).map_err(err)?;
