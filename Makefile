@@ -37,7 +37,7 @@ STAMP_VENV := $(VENV)/.deps-installed
 STAMP_ORACLE := $(ORACLE)/.installed
 
 .PHONY: test bench bench-check bench-deps bench-venv corpus system-deps venv install c-lib c-test c-install-test c-test-clang py-test upstream-data conformance \
-        conformance-update differential fuzz fuzz-smoke clean
+        conformance-update differential fuzz fuzz-smoke clean dev
 
 test: c-test c-install-test c-test-clang py-test conformance differential fuzz-smoke
 	@echo "make test ($(LEG)): all suites passed"
@@ -62,6 +62,11 @@ $(STAMP_ORACLE): | $(STAMP_VENV)
 install: $(STAMP_VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps \
 	    -Cbuild-dir=$(BUILD)/python $(foreach a,$(MESON_LEG_ARGS),-Csetup-args=$(a)) .
+
+# Work on the Python files without reinstalling: build and install once, then
+# link the extension into the source tree and run with PYTHONPATH=python.
+dev: install
+	ln -sf $(abspath $(VENV))/lib/python3.11/site-packages/cmutagen/$$(cd $(VENV)/lib/python3.11/site-packages/cmutagen && ls _native*.so) python/cmutagen/
 
 # The C library on its own: static + shared library, pkg-config file, C tests.
 c-lib: $(STAMP_VENV)
