@@ -66,7 +66,7 @@ install: $(STAMP_VENV)
 # Work on the Python files without reinstalling: build and install once, then
 # link the extension into the source tree and run with PYTHONPATH=python.
 dev: install
-	ln -sf $(abspath $(VENV))/lib/python3.11/site-packages/cmutagen/$$(cd $(VENV)/lib/python3.11/site-packages/cmutagen && ls _native*.so) python/cmutagen/
+	ln -sf $$($(PY) -c 'import cmutagen._native as m; print(m.__file__)') python/cmutagen/
 
 # The C library on its own: static + shared library, pkg-config file, C tests.
 c-lib: $(STAMP_VENV)
