@@ -15,7 +15,7 @@ from functools import total_ordering
 
 from ._file import FileType, StreamInfo
 from ._tags import Metadata
-from ._util import DictMixin, MutagenError, delete_bytes, loadfile
+from ._util import DictMixin, MutagenError, convert_error, delete_bytes, loadfile
 
 __all__ = ["APEv2", "APEv2File", "Open", "delete"]
 
@@ -138,46 +138,6 @@ def _locate(fileobj):
     return _TagLocation(start, min(end, file_size), data, size, count, is_at_start)
 
 
-def _opened(filething, writable, create):
-    """The file object of a resolved filething, opening its path if the
-    loader left that to us.  Returns (fileobj, whether we opened it)."""
-    fileobj = getattr(filething, "fileobj", None)
-    if fileobj is not None:
-        return fileobj, False
-    try:
-        try:
-            return open(filething.path, "rb+" if writable else "rb"), True
-        except FileNotFoundError:
-            if not create:
-                raise
-            return open(filething.path, "wb+"), True
-    except OSError as e:
-        raise MutagenError(e)
-
-
-class _IOErrors:
-    """Run a block on a filething's file object, turning OS errors into
-    MutagenError and closing the file if we opened it."""
-
-    def __init__(self, filething, writable=False, create=False):
-        self.filething = filething
-        self.writable = writable
-        self.create = create
-        self.opened = False
-
-    def __enter__(self):
-        fileobj, self.opened = _opened(self.filething, self.writable, self.create)
-        self.fileobj = fileobj
-        return fileobj
-
-    def __exit__(self, kind, value, tb):
-        if self.opened:
-            self.fileobj.close()
-        if isinstance(value, OSError) and not isinstance(value, MutagenError):
-            raise MutagenError(value) from value
-        return False
-
-
 class _CIDictProxy(DictMixin):
     """A dict whose keys are compared case-insensitively but keep the case
     they were last set with, in the order they were first set."""
@@ -217,14 +177,15 @@ class APEv2(_CIDictProxy, Metadata):
     def pprint(self):
         return "\n".join("%s=%s" % (key, self[key].pprint()) for key in sorted(self.keys()))
 
+    @convert_error(IOError, error)
     @loadfile()
     def load(self, filething):
-        self.filename = getattr(filething, "filename", None)
-        with _IOErrors(filething) as fileobj:
-            where = _locate(fileobj)
-            tag = b""
-            if where is not None and where.size > 0:
-                tag = _read_at(fileobj, where.data, where.size)
+        self.filename = filething.filename
+        fileobj = filething.fileobj
+        where = _locate(fileobj)
+        tag = b""
+        if where is not None and where.size > 0:
+            tag = _read_at(fileobj, where.data, where.size)
         if not tag:
             raise APENoHeaderError("No APE tag found")
         self.clear()
@@ -299,28 +260,29 @@ class APEv2(_CIDictProxy, Metadata):
         footer = _HEADER.pack(_MAGIC, 2000, size, len(items), HAS_HEADER)
         return header + body + footer
 
+    @convert_error(IOError, error)
     @loadfile(writable=True, create=True)
     def save(self, filething=None):
         """Write the tag at the end of the file, replacing the old one (and
         an ID3v1 tag after it); a tag at the start of the file moves to the
         end."""
         rendered = self._render()
-        with _IOErrors(filething, writable=True, create=True) as fileobj:
-            where = _find_for_rewrite(fileobj)
-            if where is not None:
-                if where.is_at_start:
-                    delete_bytes(fileobj, where.end - where.start, where.start)
-                else:
-                    fileobj.seek(where.start, 0)
-                    fileobj.truncate()
-            fileobj.seek(0, 2)
-            fileobj.write(rendered)
+        fileobj = filething.fileobj
+        where = _find_for_rewrite(fileobj)
+        if where is not None:
+            if where.is_at_start:
+                delete_bytes(fileobj, where.end - where.start, where.start)
+            else:
+                fileobj.seek(where.start, 0)
+                fileobj.truncate()
+        fileobj.seek(0, 2)
+        fileobj.write(rendered)
 
+    @convert_error(IOError, error)
     @loadfile(writable=True)
     def delete(self, filething=None):
         """Remove the APE tag from the file and clear this one."""
-        with _IOErrors(filething, writable=True) as fileobj:
-            _delete_tag(fileobj)
+        _delete_tag(filething.fileobj)
         self.clear()
 
 
@@ -341,17 +303,18 @@ def _delete_tag(fileobj):
 Open = APEv2
 
 
+@convert_error(IOError, error)
 @loadfile(method=False, writable=True)
 def delete(filething):
     """Remove the APE tag from a file, if it has one.  Like mutagen, this
     reads the tag first: a tag with no items counts as none, and a tag
     whose items do not parse raises APEBadItemError."""
-    with _IOErrors(filething, writable=True) as fileobj:
-        try:
-            APEv2(fileobj)
-        except APENoHeaderError:
-            return
-        _delete_tag(fileobj)
+    fileobj = filething.fileobj
+    try:
+        APEv2(fileobj)
+    except APENoHeaderError:
+        return
+    _delete_tag(fileobj)
 
 
 def _get_value_type(kind):
@@ -531,19 +494,17 @@ class APEv2File(FileType):
 
     _Info = _UnknownInfo
 
+    @convert_error(IOError, error)
     @loadfile()
     def load(self, filething):
-        self.filename = getattr(filething, "filename", None)
-        with _IOErrors(filething) as fileobj:
-            self.info = self._Info(fileobj)
-            try:
-                fileobj.seek(0, 0)
-            except OSError as e:
-                raise error(e)
-            try:
-                self.tags = APEv2(fileobj)
-            except APENoHeaderError:
-                self.tags = None
+        self.filename = filething.filename
+        fileobj = filething.fileobj
+        self.info = self._Info(fileobj)
+        fileobj.seek(0, 0)
+        try:
+            self.tags = APEv2(fileobj)
+        except APENoHeaderError:
+            self.tags = None
 
     def add_tags(self):
         if self.tags is None:
