@@ -30,8 +30,9 @@ def intround(value):
     for every numeric type)."""
     if type(value) is float and math.isfinite(value):
         return round(value)
-    # Decimal gives NaN and infinity the same errors mutagen raises.
-    return int(decimal.Decimal(value).to_integral_value(decimal.ROUND_HALF_EVEN))
+    # Decimal gives NaN, infinity and non-numbers the errors mutagen raises.
+    exact = decimal.Decimal.from_float(value)
+    return int(exact.to_integral_value(decimal.ROUND_HALF_EVEN))
 
 
 def bchr(x):
