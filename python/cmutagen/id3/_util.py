@@ -110,13 +110,13 @@ class _BitPaddedMixin:
             except IndexError:
                 raise ValueError("Value too wide (>%d bytes)" % width)
         else:
-            # With no width to run out of, these would never reach zero.
-            if value < 0 or mask == 0:
-                raise ValueError(
-                    "%r cannot be written in %r-bit groups" % (value, bits))
             out = bytearray()
             while value:
                 out.append(value & mask)
+                # With no width to run out of, these would never reach zero.
+                if value < 0 or bits == 0:
+                    raise ValueError(
+                        "%r cannot be written in %r-bit groups" % (value, bits))
                 value >>= bits
             out = out.ljust(minwidth, b"\x00")
         if bigendian:
