@@ -157,22 +157,19 @@ class Frame(object):
 
     @property
     def HashKey(self):
-        """An internal key used to ensure frame uniqueness in a tag"""
+        """The key under which a tag stores this frame: frames with equal keys
+        cannot coexist in one tag."""
 
         return self.FrameID
 
     @property
     def FrameID(self):
-        """ID3v2 three or four character frame ID"""
+        """The frame's ID: four letters, three for an ID3v2.2 frame."""
 
         return type(self).__name__
 
     def __repr__(self):
-        """Python representation of a frame.
-
-        The string returned is a valid Python expression to construct
-        a copy of this frame.
-        """
+        # ClassName(field=value, ...), which evaluates back to the frame
 
         values = []
         for spec in self._framespec:
@@ -235,7 +232,7 @@ class Frame(object):
         return b"".join(data)
 
     def pprint(self):
-        """Returns a human-readable representation of the frame."""
+        """'ID=value' text for people to read."""
 
         return "%s=%s" % (self.FrameID, self._pprint())
 
@@ -412,12 +409,12 @@ class TextFrame(Frame):
         return iter(self.text)
 
     def append(self, value):
-        """Append a string."""
+        """Add one string to ``text``."""
 
         return self.text.append(value)
 
     def extend(self, value):
-        """Extend the list by appending all strings from the given list."""
+        """Add the strings of ``value`` to ``text``."""
 
         return self.text.extend(value)
 
@@ -440,7 +437,6 @@ class NumericTextFrame(TextFrame):
     ]
 
     def __pos__(self):
-        """Return the numerical value of the string."""
         return int(self.text[0])
 
 
@@ -581,7 +577,8 @@ class TCON(TextFrame):
         return value
 
     genres = property(_get_genres, _set_genres, None,
-                      "A list of genres parsed from the raw text data.")
+                      "The genres as a list of names; set a list of str
+                      "(or one str).")
 
     def _pprint(self):
         return " / ".join(self.genres)
@@ -1990,11 +1987,9 @@ def _frame_classes(id_length):
             and issubclass(value, Frame)}
 
 
+# frame ID -> class, for reading ID3v2.3/2.4 tags and for ID3v2.2 ones
 Frames = _frame_classes(4)
-"""All supported ID3v2.3/4 frames, keyed by frame name."""
-
 Frames_2_2 = _frame_classes(3)
-"""All supported ID3v2.2 frames, keyed by frame name."""
 
 # The classes are public in cmutagen.id3 (as mutagen.id3's are)
 for _cls in [Frame, TextFrame, NumericTextFrame, NumericPartTextFrame,
