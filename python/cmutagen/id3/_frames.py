@@ -577,7 +577,7 @@ class TCON(TextFrame):
         return value
 
     genres = property(_get_genres, _set_genres, None,
-                      "The genres as a list of names; set a list of str
+                      "The genres as a list of names; set a list of str "
                       "(or one str).")
 
     def _pprint(self):
