@@ -682,8 +682,9 @@ class VolumeAdjustmentsSpec(Spec):
         return sorted(points.items()), data
 
     def write(self, config, frame, value):
+        # Sorted in place; units are truncated, not rounded, as by mutagen.
         value.sort()
-        return b"".join(struct.pack(">Hh", intround(freq * 2), intround(adj * 512))
+        return b"".join(struct.pack(">Hh", int(freq * 2), int(adj * 512))
                         for (freq, adj) in value)
 
     def validate(self, frame, value):
@@ -802,8 +803,9 @@ class RVASpec(Spec):
         # Every value gets as many bytes as the widest needs (at least 2).
         # A narrower value is padded with zeros after its bytes, not before:
         # that is what mutagen writes.
-        encoded = [BitPaddedInt.to_str(abs(v), bits=8, width=-1, minwidth=2)
-                   for v in values]
+        encoded = [BitPaddedInt.to_str(abs(v) if i in _RVA_SIGNED else v,
+                                       bits=8, width=-1, minwidth=2)
+                   for i, v in enumerate(values)]
         size = max(len(e) for e in encoded)
         return bytes([signs, size * 8]) + b"".join(
             e.ljust(size, b"\x00") for e in encoded)
