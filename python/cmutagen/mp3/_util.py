@@ -90,14 +90,14 @@ _V_FIXUPS = {
 }
 
 
-def _parse_gain(field, wanted_name):
+def _parse_gain(field, wanted_name, signed):
     """(originator, adjustment in dB or None) of a ReplayGain field; the
     adjustment counts only when the field is named as the one wanted."""
     origin = (field >> 10) & 7
     if (field >> 13) != wanted_name:
         return origin, None
     gain = (field & 0x1FF) / 10
-    if field & 0x200:
+    if signed and field & 0x200:
         gain = -gain
     return origin, gain
 
@@ -193,8 +193,11 @@ class LAMEHeader:
         self.quality = quality
         self.vbr_quality = vbr_quality
         self.track_peak = peak / 2 ** 23 if peak else None
-        self.track_gain_origin, self.track_gain_adjustment = _parse_gain(track_gain, _GAIN_TRACK)
-        self.album_gain_origin, self.album_gain_adjustment = _parse_gain(album_gain, _GAIN_ALBUM)
+        self.track_gain_origin, self.track_gain_adjustment = \
+            _parse_gain(track_gain, _GAIN_TRACK, signed=True)
+        # mutagen reads the album gain without its sign bit; so do we
+        self.album_gain_origin, self.album_gain_adjustment = \
+            _parse_gain(album_gain, _GAIN_ALBUM, signed=False)
         self.encoding_flags = flags_ath >> 4
         self.ath_type = flags_ath & 15
         self.bitrate = bitrate
