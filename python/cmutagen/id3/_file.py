@@ -1,0 +1,319 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""ID3 (an ID3v2 tag read from the start of a file, plus its ID3v1 tag at
+the end), its saving and deleting, and ID3FileType, the base of the
+formats that carry an ID3 tag in front of their data (MP3, AAC...)."""
+
+import struct
+
+from cmutagen._file import FileType, StreamInfo
+from cmutagen._tags import Metadata, PaddingInfo
+from cmutagen._util import (convert_error, delete_bytes, enum, insert_bytes,
+                            loadfile, read_full)
+
+from ._util import (BitPaddedInt, ID3NoHeaderError, ID3SaveConfig,
+                    ID3UnsupportedVersionError, error)
+from ._tags import ID3Header, ID3Tags
+from ._id3v1 import MakeID3v1, find_id3v1
+
+
+@enum
+class ID3v1SaveOptions:
+    """What ID3.save does with the ID3v1 tag."""
+
+    REMOVE = 0
+    """Remove any ID3v1 tag."""
+
+    UPDATE = 1
+    """Rewrite the ID3v1 tag if there is one, else write none."""
+
+    CREATE = 2
+    """Write an ID3v1 tag, replacing any there is."""
+
+
+class ID3(ID3Tags, Metadata):
+    """An ID3v2 tag (with the frames of an ID3v1 tag at the end of the file
+    added where the v2 tag lacks them).
+
+    ``ID3(filething, ...)`` loads it (see load); ``ID3()`` is empty.
+
+    Attributes: ``version`` (of the tag read, as a tuple; (1, 1) when only
+    a v1 tag was found), ``size`` (of the v2 tag in bytes, header
+    included), ``unknown_frames`` (raw frames that could not be read)."""
+
+    __module__ = "cmutagen.id3"
+
+    PEDANTIC = True
+    filename = None
+
+    def __init__(self, *args, **kwargs):
+        self._header = None
+        self._version = (2, 4, 0)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def version(self):
+        if self._header is not None:
+            return self._header.version
+        return self._version
+
+    @version.setter
+    def version(self, value):
+        self._version = value
+
+    @property
+    def f_unsynch(self):
+        return self._header is not None and self._header.f_unsynch
+
+    @property
+    def f_extended(self):
+        return self._header is not None and self._header.f_extended
+
+    @property
+    def size(self):
+        if self._header is not None:
+            return self._header.size
+        return 0
+
+    def _pre_load_header(self, fileobj):
+        """Position fileobj at the tag; a hook for formats that keep the
+        tag elsewhere (by default it is read where the file is)."""
+
+    @convert_error(IOError, error)
+    @loadfile()
+    def load(self, filething, known_frames=None, translate=True,
+             v2_version=4, load_v1=True):
+        """Read the tag from a file (frames already here are kept unless
+        the file has the same ones).
+
+        known_frames: the frame classes to read, by frame ID (default: all
+        of them); translate: convert the frames to v2_version (3 or 4);
+        load_v1: also read an ID3v1 tag at the end of the file.  Raises
+        ID3NoHeaderError if there is no tag at all."""
+
+        fileobj = filething.fileobj
+
+        if v2_version not in (3, 4):
+            raise ValueError("Only 3 and 4 possible for v2_version")
+
+        self.unknown_frames = []
+        self._header = None
+        self.filename = filething.filename
+        self._padding = 0
+
+        self._pre_load_header(fileobj)
+
+        try:
+            self._header = ID3Header(fileobj)
+        except (ID3NoHeaderError, ID3UnsupportedVersionError):
+            if not load_v1:
+                raise
+            frames, offset = find_id3v1(fileobj, v2_version, known_frames)
+            if frames is None:
+                raise
+            self.version = ID3Header._V11
+            for frame in frames.values():
+                if len(self.getall(frame.HashKey)) == 0:
+                    self.add(frame)
+        else:
+            header = self._header
+            if known_frames is not None:
+                header._known_frames = known_frames
+
+            # The tag size counts the extended header, already read.
+            size = header.size - 10
+            if header.f_extended:
+                size -= 4 + len(header._extdata)
+            data = read_full(fileobj, size)
+            remaining_data = self._read(header, data)
+            self._padding = len(remaining_data)
+
+            if load_v1:
+                # v1 frames fill in what the v2 tag lacks, in its version.
+                v1v2_ver = 4 if self.version[1] == 4 else 3
+                frames, offset = find_id3v1(fileobj, v1v2_ver, known_frames)
+                if frames:
+                    for frame in frames.values():
+                        if len(self.getall(frame.HashKey)) == 0:
+                            self.add(frame)
+
+        if translate:
+            if v2_version == 3:
+                self.update_to_v23()
+            else:
+                self.update_to_v24()
+
+    def _prepare_data(self, fileobj, start, available, v2_version, v23_sep,
+                      pad_func):
+        """The bytes of the whole new tag: header, frames and padding, for
+        a tag at ``start`` that now takes ``available`` bytes."""
+
+        if v2_version not in (3, 4):
+            raise ValueError("Only 3 or 4 allowed for v2_version")
+
+        config = ID3SaveConfig(v2_version, v23_sep)
+        framedata = self._write(config)
+
+        needed = len(framedata) + 10
+        fileobj.seek(0, 2)
+        trailing_size = fileobj.tell() - start
+
+        info = PaddingInfo(available - needed, trailing_size)
+        new_padding = info._get_padding(pad_func)
+        if new_padding < 0:
+            raise error("invalid padding")
+        new_size = needed + new_padding
+
+        new_framesize = BitPaddedInt.to_str(new_size - 10, width=4)
+        header = struct.pack(">3sBBB4s", b"ID3", v2_version, 0, 0,
+                             new_framesize)
+
+        data = header + framedata
+        data += b"\x00" * (new_size - len(data))
+        return data
+
+    @convert_error(IOError, error)
+    @loadfile(writable=True, create=True)
+    def save(self, filething=None, v1=1, v2_version=4, v23_sep="/",
+             padding=None):
+        """Write the tag to a file (by default the one it was loaded from;
+        created if missing), in place of any ID3v2 tag at its start.
+
+        v1: an ID3v1SaveOptions (REMOVE, UPDATE or CREATE the v1 tag);
+        v2_version: 3 or 4; v23_sep: joins multiple text values in v2.3
+        (None: null separated); padding: a function from PaddingInfo to
+        the padding to leave after the frames."""
+
+        f = filething.fileobj
+
+        try:
+            header = ID3Header(f)
+        except ID3NoHeaderError:
+            old_size = 0
+        else:
+            old_size = header.size
+
+        data = self._prepare_data(f, 0, old_size, v2_version, v23_sep,
+                                  padding)
+        new_size = len(data)
+
+        # Make room (or give it back) first, then write over the old tag:
+        # the audio data is moved, never cut.
+        if old_size < new_size:
+            insert_bytes(f, new_size - old_size, old_size)
+        elif old_size > new_size:
+            delete_bytes(f, old_size - new_size, new_size)
+        f.seek(0)
+        f.write(data)
+
+        self.__save_v1(f, v1)
+
+    def __save_v1(self, f, v1):
+        tag, offset = find_id3v1(f)
+        has_v1 = tag is not None
+
+        f.seek(offset, 2)
+        if v1 == ID3v1SaveOptions.CREATE or (
+                v1 == ID3v1SaveOptions.UPDATE and has_v1):
+            f.write(MakeID3v1(self))
+        else:
+            f.truncate()
+
+    @convert_error(IOError, error)
+    @loadfile(writable=True)
+    def delete(self, filething=None, delete_v1=True, delete_v2=True):
+        """Remove the tags from a file (by default the one loaded) and
+        clear this object's frames."""
+        delete(filething.fileobj, delete_v1, delete_v2)
+        self.clear()
+
+
+@convert_error(IOError, error)
+@loadfile(method=False, writable=True)
+def delete(filething, delete_v1=True, delete_v2=True):
+    """Remove the ID3v1 tag at the end and/or the ID3v2 tag at the start of
+    a file."""
+
+    f = filething.fileobj
+
+    if delete_v1:
+        tag, offset = find_id3v1(f)
+        if tag is not None:
+            f.seek(offset, 2)
+            f.truncate()
+
+    if delete_v2:
+        # Only the size is needed: a tag with bad flags goes too.
+        f.seek(0, 0)
+        idata = f.read(10)
+        try:
+            id3, vmaj, vrev, flags, insize = struct.unpack(">3sBBB4s", idata)
+        except struct.error:
+            pass
+        else:
+            insize = BitPaddedInt(insize)
+            if id3 == b"ID3" and insize >= 0:
+                delete_bytes(f, insize + 10, 0)
+
+
+class ID3FileType(FileType):
+    """A file with an ID3 tag at its start and audio of a kind this class
+    does not know (subclasses like MP3 set ``_Info``).
+
+    ``ID3FileType(filething, ID3=None, **kwargs)``: ID3 is the tag class to
+    use (an ID3 subclass such as EasyID3), kwargs go to its load."""
+
+    __module__ = "cmutagen.id3"
+
+    ID3 = ID3
+
+    class _Info(StreamInfo):
+        length = 0
+
+        def __init__(self, fileobj, offset):
+            pass
+
+        @staticmethod
+        def pprint():
+            return "Unknown format with ID3 tag"
+
+    @staticmethod
+    def score(filename, fileobj, header_data):
+        return header_data.startswith(b"ID3")
+
+    def add_tags(self, ID3=None):
+        """Give the file an empty tag of class ID3 (default: self.ID3);
+        an error if it has one."""
+        if ID3 is None:
+            ID3 = self.ID3
+        if self.tags is None:
+            self.ID3 = ID3
+            self.tags = ID3()
+        else:
+            raise error("an ID3 tag already exists")
+
+    @loadfile()
+    def load(self, filething, ID3=None, **kwargs):
+        """Read the file's tag (None if it has none) and stream info."""
+        fileobj = filething.fileobj
+        self.filename = filething.filename
+
+        if ID3 is None:
+            ID3 = self.ID3
+        else:
+            # Remembered for add_tags after a delete.
+            self.ID3 = ID3
+
+        try:
+            self.tags = ID3(fileobj, **kwargs)
+        except ID3NoHeaderError:
+            self.tags = None
+
+        if self.tags is not None:
+            try:
+                offset = self.tags.size
+            except AttributeError:
+                offset = None
+        else:
+            offset = None
+
+        self.info = self._Info(fileobj, offset)

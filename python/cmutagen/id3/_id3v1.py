@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""ID3v1 and ID3v1.1: the fixed 128-byte tag at the end of a file.
+
+Layout: "TAG", title (30), artist (30), album (30), year (4), comment
+(30), genre (1).  ID3v1.1 keeps a track number in the last comment byte
+when the one before it is a null.  Text is Latin-1, null padded.
+"""
+
+import errno
+import struct
+
+from cmutagen._constants import GENRES
+
+from ._frames import TCON, TRCK, COMM, TDRC, TYER, TALB, TPE1, TIT2
+
+# APEv2 tags (which often sit just before or instead of an ID3v1 tag) end
+# in "APETAGEX": read this many bytes more to tell its "TAG" from a v1 one.
+_APE_TAG_OFFSET = b"APETAGEX".index(b"TAG")
+
+
+def find_id3v1(fileobj, v2_version=4, known_frames=None):
+    """Look for an ID3v1 tag at the end of fileobj.
+
+    Returns (frames by ID, offset of the tag from the end of the file, a
+    negative number) or (None, 0).  The file position is kept.  Tags
+    shorter than 128 bytes, written by old versions of mutagen with a
+    short year, are found too."""
+
+    position = fileobj.tell()
+    try:
+        want = 128 + _APE_TAG_OFFSET
+        try:
+            fileobj.seek(-want, 2)
+        except IOError as e:
+            if e.errno != errno.EINVAL:
+                raise
+            fileobj.seek(0, 0)  # the file is smaller than that
+        data = fileobj.read(want)
+
+        idx = data.find(b"TAG")
+        if idx == -1:
+            return None, 0
+        start = idx - _APE_TAG_OFFSET
+        if start >= 0 and data[start:start + 8] == b"APETAGEX":
+            return None, 0  # the "TAG" of an APEv2 header or footer
+
+        frames = ParseID3v1(data[idx:], v2_version, known_frames)
+        if frames is None:
+            return None, 0
+        return frames, idx - len(data)
+    finally:
+        fileobj.seek(position, 0)
+
+
+# (frame ID, default class) of the frames a v1 tag gives, in the order
+# they are made.
+_V1_FRAMES = [("TIT2", TIT2), ("TPE1", TPE1), ("TALB", TALB),
+              ("TYER", TYER), ("TDRC", TDRC), ("COMM", COMM),
+              ("TRCK", TRCK), ("TCON", TCON)]
+
+
+def ParseID3v1(data, v2_version=4, known_frames=None):
+    """The frames of an ID3v1 tag starting at the first "TAG" in data, or
+    None if there is none or it is not 124 to 128 bytes long.
+
+    The year becomes TDRC for v2_version 4 and TYER for 3.  With
+    known_frames (frame classes by ID) only the frames found there are
+    made, with those classes."""
+
+    if v2_version not in (3, 4):
+        raise ValueError("Only 3 and 4 possible for v2_version")
+
+    idx = data.find(b"TAG")
+    if idx == -1:
+        return None
+    data = data[idx:]
+    if not 124 <= len(data) <= 128:
+        return None
+
+    # Short tags have a short year field (see find_id3v1).
+    fields = struct.unpack("3s30s30s30s%ds29sBB" % (len(data) - 124), data)
+    _tag, title, artist, album, year, comment, track, genre = fields
+
+    def text(field):
+        return field.split(b"\x00")[0].strip().decode("latin1")
+
+    # v1.1: a null before the last comment byte makes that byte the track
+    # number; otherwise it is the comment's last character.
+    is_v11 = comment[-1] == 0 and track != 0
+    if not is_v11:
+        comment += bytes([track])
+
+    if known_frames is None:
+        classes = dict(_V1_FRAMES)
+    else:
+        classes = {name: known_frames[name] for name, _ in _V1_FRAMES
+                   if name in known_frames}
+
+    values = {
+        "TIT2": text(title),
+        "TPE1": text(artist),
+        "TALB": text(album),
+        "TYER" if v2_version == 3 else "TDRC": text(year),
+    }
+
+    frames = {}
+    for name, _ in _V1_FRAMES:
+        cls = classes.get(name)
+        if cls is None:
+            continue
+        if name == "COMM":
+            value = text(comment)
+            if value:
+                frames[name] = cls(encoding=0, lang="eng",
+                                   desc="ID3v1 Comment", text=value)
+        elif name == "TRCK":
+            if is_v11:
+                frames[name] = cls(encoding=0, text=str(track))
+        elif name == "TCON":
+            if genre != 255:
+                frames[name] = cls(encoding=0, text=str(genre))
+        elif values.get(name):
+            frames[name] = cls(encoding=0, text=values[name])
+    return frames
+
+
+def _v1_text(id3, key, size):
+    if key not in id3:
+        return b"\x00" * size
+    value = id3[key].text[0].encode("latin1", "replace")[:size]
+    return value + b"\x00" * (size - len(value))
+
+
+def MakeID3v1(id3):
+    """The 128 bytes of an ID3v1.1 tag for a dict of frames (an ID3 or a
+    plain dict): title, artist, album, year (TDRC, else TYER), the comment
+    under the key "COMM", track number and genre."""
+
+    title = _v1_text(id3, "TIT2", 30)
+    artist = _v1_text(id3, "TPE1", 30)
+    album = _v1_text(id3, "TALB", 30)
+
+    if "TDRC" in id3:
+        year = str(id3["TDRC"])[:4].encode("ascii")
+    elif "TYER" in id3:
+        year = str(id3["TYER"])[:4].encode("ascii")
+    else:
+        year = b""
+    year += b"\x00" * (4 - len(year))
+
+    track = None
+    if "TRCK" in id3:
+        try:
+            track = +id3["TRCK"]
+        except ValueError:
+            pass
+        else:
+            if not 0 <= track <= 255:
+                track = None
+
+    if track is None:
+        comment = _v1_text(id3, "COMM", 30)
+    else:
+        comment = _v1_text(id3, "COMM", 28) + b"\x00" + bytes([track])
+
+    genre = 255
+    if "TCON" in id3:
+        genres = id3["TCON"].genres
+        if genres and genres[0] in GENRES:
+            genre = GENRES.index(genres[0])
+
+    return (b"TAG" + title + artist + album + year + comment +
+            bytes([genre]))
