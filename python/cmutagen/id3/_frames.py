@@ -419,7 +419,10 @@ class TextFrame(Frame):
         return self.text.extend(value)
 
     def _merge_frame(self, other):
-        # a second frame with the same key adds its values to the first
+        # A second frame with the same key adds its values to the first,
+        # which takes the wider of the two encodings (the Encoding values
+        # are ordered so that the larger one is the one to keep).
+        self.encoding = max(self.encoding, other.encoding)
         self.extend(other.text)
         return self
 
