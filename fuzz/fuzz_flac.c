@@ -16,6 +16,9 @@ volatile unsigned fuzz_sink;
  * input. */
 static unsigned touch(const cm_flac *f)
 {
+    /* format detection may have found another format (an MP3 file) */
+    if (!f)
+        return 0;
     unsigned h = (unsigned)f->block_count;
     for (size_t i = 0; i < f->block_count; i++) {
         const cm_flac_block *b = &f->blocks[i];

@@ -60,7 +60,8 @@ typedef enum cm_status {
 typedef enum cm_error_part {
     CM_PART_NONE = 0,
     CM_PART_CONTAINER, /* the format's own framing (FLAC blocks, ...) */
-    CM_PART_VORBIS     /* a Vorbis comment block */
+    CM_PART_VORBIS,    /* a Vorbis comment block */
+    CM_PART_ID3        /* an ID3v2 tag (its header or extended header) */
 } cm_error_part;
 
 typedef struct cm_error {
@@ -69,6 +70,7 @@ typedef struct cm_error {
     int sys_errno;       /* errno for CM_ERR_IO, else 0 */
     uint64_t offset;     /* byte offset in the file the problem is at */
     uint64_t need_bytes; /* CM_NEED_MORE: bytes needed from the start of the file */
+    uint64_t need_tail_bytes; /* CM_NEED_MORE: bytes needed from the end of the file */
     char msg[160];       /* what went wrong, in words; always NUL-terminated */
 } cm_error;
 
@@ -171,12 +173,142 @@ typedef struct cm_flac {
 } cm_flac;
 
 /* ------------------------------------------------------------------------ */
+/* ID3 (ID3v2.2/2.3/2.4 at the start of a file, ID3v1 at its end)            */
+/* ------------------------------------------------------------------------ */
+
+/* What became of a frame's body after its header flags were applied. */
+typedef enum cm_id3_frame_status {
+    CM_ID3_FRAME_OK = 0,          /* body holds the frame's contents */
+    CM_ID3_FRAME_ENCRYPTED,       /* encrypted: body is the stored bytes, undecoded */
+    CM_ID3_FRAME_BAD_COMPRESSION, /* compressed, but the zlib data does not inflate */
+    CM_ID3_FRAME_TOO_SHORT        /* shorter than the fields its flags announce */
+} cm_id3_frame_status;
+
+/* How a frame's contents were decoded into the fields of cm_id3_frame. */
+typedef enum cm_id3_kind {
+    CM_ID3_KIND_NONE = 0,   /* not decoded here: read `body` */
+    CM_ID3_KIND_TEXT,       /* T*** (not TXXX): text[] */
+    CM_ID3_KIND_USER_TEXT,  /* TXXX/TXX: desc, text[] */
+    CM_ID3_KIND_URL,        /* W*** (not WXXX): text[0] is the URL */
+    CM_ID3_KIND_USER_URL,   /* WXXX/WXX: desc, text[0] is the URL */
+    CM_ID3_KIND_COMMENT,    /* COMM/COM, USLT/ULT: lang, desc, text[] */
+    CM_ID3_KIND_PICTURE,    /* APIC/PIC: mime (PIC: the 3-letter format), picture_type, desc, data */
+    CM_ID3_KIND_OWNER_DATA, /* UFID/UFI, PRIV: desc is the owner, data */
+    CM_ID3_KIND_POPULARIMETER /* POPM/POP: desc is the e-mail, rating, count */
+} cm_id3_kind;
+
+/* ID3v2 frame header flags, as stored (v2.3 and v2.4 differ; v2.2 has none). */
+enum {
+    CM_ID3V23_FLAG_COMPRESS = 0x0080,
+    CM_ID3V23_FLAG_ENCRYPT = 0x0040,
+    CM_ID3V23_FLAG_GROUP = 0x0020,
+    CM_ID3V24_FLAG_GROUP = 0x0040,
+    CM_ID3V24_FLAG_COMPRESS = 0x0008,
+    CM_ID3V24_FLAG_ENCRYPT = 0x0004,
+    CM_ID3V24_FLAG_UNSYNC = 0x0002,
+    CM_ID3V24_FLAG_DATALEN = 0x0001
+};
+
+typedef struct cm_id3_frame {
+    char id[5];             /* "TIT2" (v2.2: "TT2"), NUL-terminated */
+    uint16_t flags;         /* the header's flags (0 for v2.2) */
+    cm_id3_frame_status status;
+    uint64_t offset;        /* where the frame header is in the file; see cm_id3v2.data */
+    cm_bytes raw;           /* header and body as stored in cm_id3v2.data */
+    /* The body with the frame's unsynchronisation, data length indicator
+     * and compression undone (a slice of the file when none applied).  As
+     * in mutagen, a grouping identifier byte stays at its front. */
+    cm_bytes body;
+
+    /* The decoded view (status CM_ID3_FRAME_OK only), by `kind`. */
+    cm_id3_kind kind;
+    bool junk;              /* the body is malformed for its kind: nothing decoded */
+    uint8_t encoding;       /* the text encoding byte: 0 Latin-1, 1 UTF-16, 2 UTF-16BE, 3 UTF-8 */
+    char lang[4];           /* COMMENT: 3 bytes as stored, NUL-terminated */
+    cm_str desc;            /* UTF-8; see cm_id3_kind */
+    cm_str mime;            /* PICTURE, Latin-1 as UTF-8 */
+    uint8_t picture_type;   /* PICTURE */
+    uint8_t rating;         /* POPULARIMETER */
+    bool has_count;         /* POPULARIMETER: a play counter follows the rating */
+    uint64_t count;         /* POPULARIMETER: the play counter (saturates at UINT64_MAX) */
+    cm_bytes data;          /* PICTURE, OWNER_DATA: the binary payload */
+    size_t text_count;
+    const cm_str *text;     /* UTF-8 values; Latin-1 and UTF-16 are transcoded */
+} cm_id3_frame;
+
+typedef struct cm_id3v2 {
+    uint8_t version;         /* 2, 3 or 4: ID3v2.<version> */
+    uint8_t revision;
+    uint8_t flags;           /* the header's flag byte as stored */
+    uint32_t size;           /* the header's size: the tag after its 10-byte header, no footer */
+    /* The extended header's contents after its size field, when there is
+     * one.  Some writers set the flag without writing the header; like
+     * mutagen, a frame id where the size should be means there is none. */
+    bool has_extended_header;
+    cm_bytes extended_header;
+    /* v2.4 only: whether frame sizes were read as syncsafe integers.  Some
+     * writers store plain integers in v2.4 tags; as mutagen does, the sizes
+     * are read both ways and the reading that lands on more known frame ids
+     * (then, on a tie, the one that ends cleanly) wins. */
+    bool syncsafe_frame_sizes;
+    /* The frames' bytes: what follows the header and extended header, with
+     * the tag-wide unsynchronisation of v2.2/v2.3 undone (then the frames'
+     * offsets count in these bytes, from data_offset). */
+    cm_bytes data;
+    uint64_t data_offset;
+    size_t padding;          /* bytes after the last frame read (mutagen's _padding) */
+    size_t frame_count;
+    const cm_id3_frame *frames; /* in file order; zero-sized and invalid ids are left out */
+} cm_id3v2;
+
+typedef struct cm_id3v1 {
+    uint64_t offset;          /* of "TAG" */
+    cm_bytes raw;             /* from "TAG" to the end: 128 bytes, 124 to 127 for cut ones */
+    /* Latin-1 transcoded to UTF-8, cut at the first NUL, whitespace trimmed. */
+    cm_str title, artist, album, year, comment;
+    uint8_t track;            /* ID3v1.1 track number; 0 when none */
+    uint8_t genre;            /* index in the genre list; 255 when none */
+} cm_id3v1;
+
+/* ------------------------------------------------------------------------ */
+/* MP3 (MPEG audio), and standalone ID3 tags                                 */
+/* ------------------------------------------------------------------------ */
+
+/* MPEG audio stream properties.  Filled by the MPEG frame parser; until that
+ * lands in this build, cm_mp3.info is NULL. */
+typedef struct cm_mpeg_info {
+    double length;           /* seconds */
+    uint32_t bitrate;        /* bits per second */
+    uint32_t sample_rate;
+    uint32_t channels;
+    double version;          /* 1, 2 or 2.5 */
+    uint32_t layer;          /* 1, 2 or 3 */
+    uint32_t mode;           /* 0 stereo, 1 joint stereo, 2 dual channel, 3 mono */
+    uint32_t bitrate_mode;   /* 0 unknown, 1 CBR, 2 VBR, 3 ABR */
+    cm_str encoder_info;     /* e.g. "LAME 3.100", may be empty */
+    cm_str encoder_settings;
+    bool sketchy;            /* the stream's first frames did not look right */
+    bool protected_;         /* CRC-protected frames */
+    uint64_t audio_offset;   /* first MPEG frame */
+} cm_mpeg_info;
+
+typedef struct cm_mp3 {
+    uint64_t file_size;
+    const cm_id3v2 *id3v2;      /* the tag at the start, or NULL */
+    const cm_id3v1 *id3v1;      /* the tag at the end, or NULL */
+    uint64_t audio_offset;      /* first byte after the ID3v2 tag (and its footer) */
+    const cm_mpeg_info *info;   /* NULL until the MPEG parser fills it */
+} cm_mp3;
+
+/* ------------------------------------------------------------------------ */
 /* Documents                                                                 */
 /* ------------------------------------------------------------------------ */
 
 typedef enum cm_format {
     CM_FORMAT_AUTO = 0, /* detect from the bytes */
-    CM_FORMAT_FLAC
+    CM_FORMAT_FLAC,
+    CM_FORMAT_MP3,      /* MPEG audio with ID3 tags (cm_doc_mp3) */
+    CM_FORMAT_ID3       /* just the ID3 tags of any file (cm_doc_mp3, info NULL) */
 } cm_format;
 
 typedef struct cm_read_opts {
@@ -201,6 +333,7 @@ CM_API cm_format cm_doc_format(const cm_doc *doc);
 
 /* The format-specific view, or NULL when the document is of another format. */
 CM_API const cm_flac *cm_doc_flac(const cm_doc *doc);
+CM_API const cm_mp3 *cm_doc_mp3(const cm_doc *doc); /* CM_FORMAT_MP3 and CM_FORMAT_ID3 */
 
 /* Bytes the document's arena holds (for allocation accounting). */
 CM_API size_t cm_doc_arena_bytes(const cm_doc *doc);
@@ -214,9 +347,29 @@ CM_API void cm_doc_free(cm_doc *doc);
 /* Parse the first `avail` bytes of a file whose full size is `file_size`.
  * Returns a document, or NULL with err->code set.  When err->code is
  * CM_NEED_MORE the parse needs the first err->need_bytes bytes of the file:
- * fetch them and call again.  The returned document does not copy `data`. */
+ * fetch them and call again.  The returned document does not copy `data`.
+ * A format that also needs the end of the file (ID3v1 in MP3) asks here
+ * for the whole file; cm_parse_input asks for the tail alone. */
 CM_API cm_doc *cm_parse_prefix(const void *data, size_t avail, uint64_t file_size,
                         const cm_read_opts *opts, cm_error *err);
+
+/* A file as a caller holding parts of it hands it over: its first head_len
+ * bytes and, when a parse asked for them, its last tail_len bytes (the two
+ * may overlap; tail may be NULL with tail_len 0). */
+typedef struct cm_input {
+    const void *head;
+    size_t head_len;
+    const void *tail;
+    size_t tail_len;
+    uint64_t file_size;
+} cm_input;
+
+/* cm_parse_prefix with the file's tail too.  On CM_NEED_MORE the parse
+ * needs the first err->need_bytes bytes (no more than head_len: nothing
+ * more of the head) and the last err->need_tail_bytes bytes (0: none);
+ * formats with tags at the end (ID3v1 in MP3) ask for the tail.  The
+ * document does not copy head or tail. */
+CM_API cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *err);
 
 /* When a document was parsed from a buffer the caller will free, this makes
  * the document own `buffer` (allocated with malloc) and free it itself. */

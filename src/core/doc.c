@@ -8,6 +8,8 @@
 
 #include "error.h"
 #include "../flac/flac.h"
+#include "../id3/id3v2_header.h"
+#include "../mpeg/mp3.h"
 
 cm_format cm_doc_format(const cm_doc *doc)
 {
@@ -17,6 +19,11 @@ cm_format cm_doc_format(const cm_doc *doc)
 const cm_flac *cm_doc_flac(const cm_doc *doc)
 {
     return doc && doc->format == CM_FORMAT_FLAC ? doc->flac : NULL;
+}
+
+const cm_mp3 *cm_doc_mp3(const cm_doc *doc)
+{
+    return doc && (doc->format == CM_FORMAT_MP3 || doc->format == CM_FORMAT_ID3) ? doc->mp3 : NULL;
 }
 
 size_t cm_doc_arena_bytes(const cm_doc *doc)
@@ -42,37 +49,72 @@ void cm_doc_free(cm_doc *doc)
     cm_arena_release(&arena);
 }
 
-static cm_format detect_format(const uint8_t *data, size_t avail)
+const uint8_t *cm_source_last(const cm_source *src, size_t n)
 {
-    /* FLAC is the only format so far; it also accepts an ID3v2 tag in front,
-     * which its parser steps over. */
-    if (cm_flac_sniff(data, avail) || (avail >= 3 && memcmp(data, "ID3", 3) == 0))
-        return CM_FORMAT_FLAC;
-    return CM_FORMAT_AUTO;
+    if (n > src->file_size)
+        return NULL;
+    if (src->tail && src->tail_len >= n)
+        return src->tail + (src->tail_len - n);
+    if ((uint64_t)src->head_len >= src->file_size)
+        return src->head + (src->file_size - n);
+    return NULL;
 }
 
-cm_doc *cm_parse_prefix(const void *data, size_t avail, uint64_t file_size,
-                        const cm_read_opts *opts, cm_error *err)
+/* The format from the first bytes: CM_FORMAT_AUTO when none is recognised.
+ * An ID3v2 tag leads MP3 files but also some FLAC files: what follows the
+ * tag tells them apart. */
+static cm_status detect_format(const cm_source *src, cm_format *out, cm_error *err)
+{
+    const uint8_t *data = src->head;
+    size_t avail = src->head_len;
+    *out = CM_FORMAT_AUTO;
+    if (cm_flac_sniff(data, avail)) {
+        *out = CM_FORMAT_FLAC;
+    } else if (avail >= 3 && memcmp(data, "ID3", 3) == 0) {
+        uint64_t span;
+        *out = CM_FORMAT_MP3;
+        if (avail < CM_ID3V2_HEADER_SIZE || !cm_id3v2_header_span(data, avail, &span))
+            return CM_OK; /* a broken tag: the MP3 parser says what is wrong */
+        if (span + 4 > src->file_size)
+            return CM_OK;
+        if (span + 4 > avail)
+            return cm_need_more(err, span + 4);
+        if (cm_flac_sniff(data + span, 4))
+            *out = CM_FORMAT_FLAC;
+    } else if (cm_mpeg_sniff(data, avail)) {
+        *out = CM_FORMAT_MP3;
+    }
+    return CM_OK;
+}
+
+cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *err)
 {
     cm_error local_err;
     if (!err)
         err = &local_err;
     cm_error_clear(err);
-    if (!data && avail) {
-        cm_fail(err, CM_ERR_ARGUMENT, CM_PART_NONE, 0, "data is NULL");
+    if (!in || (!in->head && in->head_len) || (!in->tail && in->tail_len)) {
+        cm_fail(err, CM_ERR_ARGUMENT, CM_PART_NONE, 0, in ? "data is NULL" : "input is NULL");
         return NULL;
     }
-    const uint8_t *bytes = data ? data : (const uint8_t *)"";
+    cm_source src = {
+        .head = in->head ? in->head : (const uint8_t *)"",
+        .head_len = in->head_len < in->file_size ? in->head_len : (size_t)in->file_size,
+        .tail = in->tail,
+        .tail_len = in->tail_len < in->file_size ? in->tail_len : (size_t)in->file_size,
+        .file_size = in->file_size,
+    };
     cm_format format = opts ? opts->format : CM_FORMAT_AUTO;
     if (format == CM_FORMAT_AUTO) {
-        uint64_t sniff_len = file_size < 16 ? file_size : 16;
-        if (avail < sniff_len) {
+        uint64_t sniff_len = src.file_size < 16 ? src.file_size : 16;
+        if (src.head_len < sniff_len) {
             cm_need_more(err, sniff_len);
             return NULL;
         }
-        format = detect_format(bytes, avail);
+        if (detect_format(&src, &format, err) != CM_OK)
+            return NULL;
     }
-    if (format != CM_FORMAT_FLAC) {
+    if (format != CM_FORMAT_FLAC && format != CM_FORMAT_MP3 && format != CM_FORMAT_ID3) {
         cm_fail(err, CM_ERR_UNSUPPORTED, CM_PART_NONE, 0,
                 "the data is not in a format this build reads");
         return NULL;
@@ -86,14 +128,34 @@ cm_doc *cm_parse_prefix(const void *data, size_t avail, uint64_t file_size,
         return NULL;
     }
     doc->format = format;
-    cm_flac *flac = NULL;
-    cm_status st = cm_flac_parse(bytes, avail, file_size, &arena, &flac, err);
+    cm_status st;
+    if (format == CM_FORMAT_FLAC) {
+        cm_flac *flac = NULL;
+        st = cm_flac_parse(src.head, src.head_len, src.file_size, &arena, &flac, err);
+        doc->flac = flac;
+    } else {
+        cm_mp3 *mp3 = NULL;
+        st = cm_mp3_parse(&src, format == CM_FORMAT_ID3, &arena, &mp3, err);
+        doc->mp3 = mp3;
+    }
     if (st != CM_OK) {
         cm_arena_release(&arena);
         return NULL;
     }
-    doc->flac = flac;
     doc->arena = arena;
+    return doc;
+}
+
+cm_doc *cm_parse_prefix(const void *data, size_t avail, uint64_t file_size,
+                        const cm_read_opts *opts, cm_error *err)
+{
+    cm_input in = {.head = data, .head_len = avail, .file_size = file_size};
+    cm_doc *doc = cm_parse_input(&in, opts, err);
+    if (!doc && err && err->code == CM_NEED_MORE && err->need_tail_bytes) {
+        /* This API hands over heads only: the tail comes with the whole
+         * file, so every request still asks for more head than was given. */
+        cm_need_more(err, file_size);
+    }
     return doc;
 }
 

@@ -10,6 +10,21 @@ struct cm_doc {
     cm_format format;
     void *owned_buffer;  /* file bytes read for this document, or NULL */
     const cm_flac *flac;
+    const cm_mp3 *mp3;   /* CM_FORMAT_MP3 and CM_FORMAT_ID3 */
 };
+
+/* What a parser is given of a file: its first bytes and, when it asked for
+ * them, its last bytes (see cm_need_more_tail). */
+typedef struct cm_source {
+    const uint8_t *head;
+    size_t head_len;     /* never more than file_size */
+    const uint8_t *tail;
+    size_t tail_len;     /* never more than file_size */
+    uint64_t file_size;
+} cm_source;
+
+/* The last n bytes of the file (n <= file_size), from the tail or from the
+ * head when it reaches that far; NULL when neither holds them. */
+const uint8_t *cm_source_last(const cm_source *src, size_t n);
 
 #endif

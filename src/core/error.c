@@ -57,3 +57,16 @@ cm_status cm_need_more(cm_error *err, uint64_t bytes)
     }
     return CM_NEED_MORE;
 }
+
+cm_status cm_need_more_tail(cm_error *err, uint64_t head, uint64_t tail)
+{
+    if (err) {
+        cm_error_clear(err);
+        err->code = CM_NEED_MORE;
+        err->need_bytes = head;
+        err->need_tail_bytes = tail;
+        snprintf(err->msg, sizeof err->msg, "need the first %llu and the last %llu bytes of the file",
+                 (unsigned long long)head, (unsigned long long)tail);
+    }
+    return CM_NEED_MORE;
+}

@@ -19,6 +19,10 @@ cm_status cm_fail(cm_error *err, cm_status code, cm_error_part part, uint64_t of
 /* Asks for the first `bytes` bytes of the file (see CM_NEED_MORE). */
 cm_status cm_need_more(cm_error *err, uint64_t bytes);
 
+/* Asks for the first `head` bytes (0: no more of the head) and the last
+ * `tail` bytes of the file at once. */
+cm_status cm_need_more_tail(cm_error *err, uint64_t head, uint64_t tail);
+
 void cm_error_clear(cm_error *err);
 
 #endif

@@ -1,0 +1,261 @@
+/* The decoded views of the ID3v2 frames most readers want (text, user text,
+ * URLs, comments and lyrics, pictures, UFID/PRIV, POPM), and mutagen's table
+ * of frame ids.  A body that does not parse as its kind is marked junk, as
+ * mutagen drops such frames: the field layouts and the junk rules below are
+ * what mutagen 1.48 reads.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <string.h>
+
+#include "id3v2.h"
+#include "text.h"
+
+/* mutagen's ID3v2.3/2.4 frame classes, sorted for bsearch-style lookup. */
+static const char known_ids[][4] = {
+    {'A','E','N','C'}, {'A','P','I','C'}, {'A','S','P','I'}, {'C','H','A','P'}, {'C','O','M','M'},
+    {'C','O','M','R'}, {'C','T','O','C'}, {'E','N','C','R'}, {'E','Q','U','2'}, {'E','T','C','O'},
+    {'G','E','O','B'}, {'G','R','I','D'}, {'G','R','P','1'}, {'I','P','L','S'}, {'L','I','N','K'},
+    {'M','C','D','I'}, {'M','L','L','T'}, {'M','V','I','N'}, {'M','V','N','M'}, {'O','W','N','E'},
+    {'P','C','N','T'}, {'P','C','S','T'}, {'P','O','P','M'}, {'P','O','S','S'}, {'P','R','I','V'},
+    {'R','B','U','F'}, {'R','V','A','2'}, {'R','V','A','D'}, {'R','V','R','B'}, {'S','E','E','K'},
+    {'S','I','G','N'}, {'S','Y','L','T'}, {'S','Y','T','C'}, {'T','A','L','B'}, {'T','B','P','M'},
+    {'T','C','A','T'}, {'T','C','M','P'}, {'T','C','O','M'}, {'T','C','O','N'}, {'T','C','O','P'},
+    {'T','D','A','T'}, {'T','D','E','N'}, {'T','D','E','S'}, {'T','D','L','Y'}, {'T','D','O','R'},
+    {'T','D','R','C'}, {'T','D','R','L'}, {'T','D','T','G'}, {'T','E','N','C'}, {'T','E','X','T'},
+    {'T','F','L','T'}, {'T','G','I','D'}, {'T','I','M','E'}, {'T','I','P','L'}, {'T','I','T','1'},
+    {'T','I','T','2'}, {'T','I','T','3'}, {'T','K','E','Y'}, {'T','K','W','D'}, {'T','L','A','N'},
+    {'T','L','E','N'}, {'T','M','C','L'}, {'T','M','E','D'}, {'T','M','O','O'}, {'T','O','A','L'},
+    {'T','O','F','N'}, {'T','O','L','Y'}, {'T','O','P','E'}, {'T','O','R','Y'}, {'T','O','W','N'},
+    {'T','P','E','1'}, {'T','P','E','2'}, {'T','P','E','3'}, {'T','P','E','4'}, {'T','P','O','S'},
+    {'T','P','R','O'}, {'T','P','U','B'}, {'T','R','C','K'}, {'T','R','D','A'}, {'T','R','S','N'},
+    {'T','R','S','O'}, {'T','S','I','Z'}, {'T','S','O','2'}, {'T','S','O','A'}, {'T','S','O','C'},
+    {'T','S','O','P'}, {'T','S','O','T'}, {'T','S','R','C'}, {'T','S','S','E'}, {'T','S','S','T'},
+    {'T','X','X','X'}, {'T','Y','E','R'}, {'U','F','I','D'}, {'U','S','E','R'}, {'U','S','L','T'},
+    {'W','C','O','M'}, {'W','C','O','P'}, {'W','F','E','D'}, {'W','O','A','F'}, {'W','O','A','R'},
+    {'W','O','A','S'}, {'W','O','R','S'}, {'W','P','A','Y'}, {'W','P','U','B'}, {'W','X','X','X'},
+};
+
+bool cm_id3_is_known_frame_id(const uint8_t id[4])
+{
+    size_t lo = 0, hi = sizeof known_ids / sizeof known_ids[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(id, known_ids[mid], 4);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return false;
+}
+
+/* Which view a frame id gets: the v2.3/2.4 id and its v2.2 twin. */
+static const struct {
+    const char *id4, *id3;
+    cm_id3_kind kind;
+} kinds[] = {
+    {"TXXX", "TXX", CM_ID3_KIND_USER_TEXT},
+    {"WXXX", "WXX", CM_ID3_KIND_USER_URL},
+    {"COMM", "COM", CM_ID3_KIND_COMMENT},
+    {"USLT", "ULT", CM_ID3_KIND_COMMENT},
+    {"APIC", "PIC", CM_ID3_KIND_PICTURE},
+    {"UFID", "UFI", CM_ID3_KIND_OWNER_DATA},
+    {"PRIV", NULL, CM_ID3_KIND_OWNER_DATA},
+    {"POPM", "POP", CM_ID3_KIND_POPULARIMETER},
+};
+
+static cm_id3_kind kind_of(const char *id)
+{
+    bool v22 = id[3] == '\0';
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        const char *want = v22 ? kinds[i].id3 : kinds[i].id4;
+        if (want && strcmp(id, want) == 0)
+            return kinds[i].kind;
+    }
+    if (id[0] == 'T')
+        return CM_ID3_KIND_TEXT;
+    if (id[0] == 'W')
+        return CM_ID3_KIND_URL;
+    return CM_ID3_KIND_NONE;
+}
+
+/* A reader over the body: each step returns false when the body is junk
+ * for this kind (missing fields, bad text); `nomem` tells the one real
+ * failure apart. */
+typedef struct reader {
+    const uint8_t *p;
+    size_t left;
+    cm_arena *arena;
+    bool nomem;
+} reader;
+
+static bool take_byte(reader *r, uint8_t *out)
+{
+    if (!r->left)
+        return false;
+    *out = *r->p++;
+    r->left--;
+    return true;
+}
+
+static bool take_encoding(reader *r, uint8_t *enc)
+{
+    return take_byte(r, enc) && *enc <= CM_ID3_UTF8;
+}
+
+static bool text_ok(reader *r, cm_id3_text_error e)
+{
+    if (e == CM_ID3_TEXT_NOMEM)
+        r->nomem = true;
+    return e == CM_ID3_TEXT_OK;
+}
+
+/* A terminated string (or the rest, when no terminator follows).  mutagen
+ * wants at least one byte where such a string starts. */
+static bool take_string(reader *r, uint8_t enc, cm_str *out)
+{
+    if (!r->left)
+        return false;
+    size_t consumed, len = cm_id3_text_span(enc, r->p, r->left, &consumed);
+    cm_id3_text_error e = cm_id3_text_decode(enc, r->p, len, r->arena, out);
+    r->p += consumed;
+    r->left -= consumed;
+    return text_ok(r, e);
+}
+
+/* The rest as a one-value list: the string up to its first terminator. */
+static bool take_single(reader *r, uint8_t enc, cm_id3_frame *f)
+{
+    cm_str *one = cm_arena_calloc(r->arena, 1, sizeof *one);
+    if (!one) {
+        r->nomem = true;
+        return false;
+    }
+    if (!take_string(r, enc, one))
+        return false;
+    f->text = one;
+    f->text_count = 1;
+    return true;
+}
+
+/* The rest as a list of strings (text frames, TXXX values, COMM text). */
+static bool take_list(reader *r, uint8_t enc, cm_id3_frame *f)
+{
+    cm_id3_text_error e = cm_id3_text_list(enc, r->p, r->left, r->arena, &f->text, &f->text_count);
+    r->p += r->left;
+    r->left = 0;
+    return text_ok(r, e);
+}
+
+static bool take_bytes(reader *r, cm_bytes *out)
+{
+    out->ptr = r->p;
+    out->len = r->left;
+    r->p += r->left;
+    r->left = 0;
+    return true;
+}
+
+/* A field of fixed length n: the language of COMM/USLT, the format of PIC. */
+static bool take_fixed(reader *r, size_t n, const uint8_t **out)
+{
+    if (r->left < n)
+        return false;
+    *out = r->p;
+    r->p += n;
+    r->left -= n;
+    return true;
+}
+
+static bool decode_comment(reader *r, cm_id3_frame *f)
+{
+    const uint8_t *lang;
+    if (!take_encoding(r, &f->encoding) || !take_fixed(r, 3, &lang))
+        return false;
+    /* mutagen keeps the language as ASCII text: other bytes are junk */
+    for (int i = 0; i < 3; i++) {
+        if (lang[i] & 0x80)
+            return false;
+        f->lang[i] = (char)lang[i];
+    }
+    if (!take_string(r, f->encoding, &f->desc))
+        return false;
+    /* COMM holds a list of texts, USLT one text */
+    return f->id[0] == 'C' ? take_list(r, f->encoding, f) : take_single(r, f->encoding, f);
+}
+
+static bool decode_picture(reader *r, cm_id3_frame *f, bool v22)
+{
+    if (!take_encoding(r, &f->encoding))
+        return false;
+    if (v22) {
+        const uint8_t *format;
+        if (!take_fixed(r, 3, &format) ||
+            cm_id3_text_decode(CM_ID3_LATIN1, format, 3, r->arena, &f->mime) != CM_ID3_TEXT_OK)
+            return false;
+    } else if (!take_string(r, CM_ID3_LATIN1, &f->mime)) {
+        return false;
+    }
+    return take_byte(r, &f->picture_type) && take_string(r, f->encoding, &f->desc) &&
+           take_bytes(r, &f->data);
+}
+
+static bool decode_popularimeter(reader *r, cm_id3_frame *f)
+{
+    if (!take_string(r, CM_ID3_LATIN1, &f->desc) || !take_byte(r, &f->rating))
+        return false;
+    /* the counter is as long as what is left, big endian */
+    f->has_count = r->left > 0;
+    for (; r->left; r->left--, r->p++)
+        f->count = f->count > (UINT64_MAX >> 8) ? UINT64_MAX : f->count << 8 | *r->p;
+    return true;
+}
+
+static bool decode(reader *r, cm_id3_frame *f)
+{
+    /* every kind needs at least one byte */
+    if (!r->left)
+        return false;
+    switch (f->kind) {
+    case CM_ID3_KIND_TEXT:
+        return take_encoding(r, &f->encoding) && take_list(r, f->encoding, f);
+    case CM_ID3_KIND_USER_TEXT:
+        return take_encoding(r, &f->encoding) && take_string(r, f->encoding, &f->desc) &&
+               take_list(r, f->encoding, f);
+    case CM_ID3_KIND_URL:
+        return take_single(r, CM_ID3_LATIN1, f);
+    case CM_ID3_KIND_USER_URL:
+        return take_encoding(r, &f->encoding) && take_string(r, f->encoding, &f->desc) &&
+               take_single(r, CM_ID3_LATIN1, f);
+    case CM_ID3_KIND_COMMENT:
+        return decode_comment(r, f);
+    case CM_ID3_KIND_PICTURE:
+        return decode_picture(r, f, f->id[3] == '\0');
+    case CM_ID3_KIND_OWNER_DATA:
+        return take_string(r, CM_ID3_LATIN1, &f->desc) && take_bytes(r, &f->data);
+    case CM_ID3_KIND_POPULARIMETER:
+        return decode_popularimeter(r, f);
+    default:
+        return true;
+    }
+}
+
+bool cm_id3_frame_decode(cm_id3_frame *f, uint8_t version, cm_arena *arena)
+{
+    (void)version; /* the v2.2 ids already say which layout a frame has */
+    f->kind = kind_of(f->id);
+    if (f->kind == CM_ID3_KIND_NONE)
+        return true;
+    reader r = {f->body.ptr, f->body.len, arena, false};
+    if (!decode(&r, f)) {
+        if (r.nomem)
+            return false;
+        /* nothing half-decoded is left behind: keep the header fields only */
+        cm_id3_frame junk = {.flags = f->flags, .status = f->status, .offset = f->offset,
+                             .raw = f->raw, .body = f->body, .kind = f->kind, .junk = true};
+        memcpy(junk.id, f->id, sizeof junk.id);
+        *f = junk;
+    }
+    return true;
+}
