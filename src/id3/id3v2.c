@@ -311,7 +311,7 @@ static cm_status walk_frames(parser *p, cm_id3_frame *frames, size_t *count)
         if (frames) {
             cm_id3_frame *f = &frames[n];
             memcpy(f->id, h, idlen);
-            f->flags = hsize == 10 ? (uint16_t)(h[8] << 8 | h[9]) : 0;
+            f->flags = (uint16_t)(hsize == 10 ? h[8] << 8 | h[9] : 0);
             f->offset = tag->data_offset + (uint64_t)(h - d);
             f->raw.ptr = h;
             f->raw.len = hsize + (size_t)size;
