@@ -15,6 +15,7 @@ frame it becomes when the tag is upgraded.
 
 import re
 import zlib
+from typing import Sequence
 
 from cmutagen._constants import GENRES
 from ._util import (ID3JunkFrameError, ID3EncryptionUnsupportedError,
@@ -26,7 +27,7 @@ from ._specs import (
     MultiSpec, SynchronizedTextSpec, KeyEventSpec, TimeStampSpec,
     EncodedNumericPartTextSpec, EncodedNumericTextSpec, SpecError,
     PictureTypeSpec, ID3FramesSpec, Latin1TextListSpec, CTOCFlagsSpec,
-    FrameIDSpec, RVASpec)
+    FrameIDSpec, RVASpec, Spec)
 
 
 _V23 = (2, 3, 0)
@@ -64,8 +65,8 @@ class Frame(object):
     FLAG24_UNSYNCH = 0x0002
     FLAG24_DATALEN = 0x0001
 
-    _framespec = []
-    _optionalspec = []
+    _framespec: Sequence[Spec] = []
+    _optionalspec: Sequence[Spec] = []
 
     def __init__(self, *args, **kwargs):
         # Frame(other_frame): a copy, or an upgrade from the ID3v2.2 frame
@@ -480,7 +481,7 @@ class UrlFrame(Frame):
     ``bytes(frame)`` gives the URL as UTF-8, like the other frames.
     """
 
-    _framespec = [
+    _framespec: Sequence[Spec] = [
         Latin1TextSpec("url"),
     ]
 
