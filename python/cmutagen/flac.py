@@ -17,6 +17,11 @@ from ._util import MutagenError, loadfile, read_file_prefix
 from ._vorbis import VCommentDict
 
 
+def to_int_be(data):
+    """The unsigned big-endian integer `data` (bytes) holds."""
+    return int.from_bytes(data, "big")
+
+
 class error(MutagenError):
     pass
 
