@@ -95,7 +95,10 @@ class FileType(DictMixin):
 # variant where File(easy=True) uses another class.  A format joins this table
 # when its module lands.
 _FORMATS = [
+    ("mp3", "MP3", "EasyMP3"),
     ("flac", "FLAC", None),
+    ("apev2", "APEv2File", None),
+    ("id3", "ID3FileType", None),
 ]
 
 
