@@ -34,6 +34,7 @@ static const char *part_name(cm_error_part part)
     switch (part) {
     case CM_PART_CONTAINER: return "container";
     case CM_PART_VORBIS: return "vorbis";
+    case CM_PART_ID3: return "id3";
     default: return "";
     }
 }
@@ -416,6 +417,204 @@ static PyObject *read_flac_picture(PyObject *module, PyObject *arg)
     return result;
 }
 
+/* ---- ID3 ---------------------------------------------------------------- */
+
+static PyObject *str_of(cm_str s)
+{
+    /* the parser hands out valid UTF-8 only (the views decode or reject) */
+    return PyUnicode_DecodeUTF8(s.ptr, (Py_ssize_t)s.len, "surrogateescape");
+}
+
+static PyObject *bytes_of(cm_bytes b)
+{
+    return PyBytes_FromStringAndSize((const char *)b.ptr, (Py_ssize_t)b.len);
+}
+
+static PyObject *text_list(const cm_id3_frame *f)
+{
+    PyObject *list = PyList_New((Py_ssize_t)f->text_count);
+    if (!list)
+        return NULL;
+    for (size_t i = 0; i < f->text_count; i++) {
+        PyObject *v = str_of(f->text[i]);
+        if (!v) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+    }
+    return list;
+}
+
+/* The decoded view of a frame (see read_id3's doc), None or "junk". */
+static PyObject *frame_view(const cm_id3_frame *f)
+{
+    if (f->status != CM_ID3_FRAME_OK || f->kind == CM_ID3_KIND_NONE)
+        Py_RETURN_NONE;
+    if (f->junk)
+        return PyUnicode_FromString("junk");
+    switch (f->kind) {
+    case CM_ID3_KIND_TEXT:
+        return Py_BuildValue("(siN)", "text", f->encoding, text_list(f));
+    case CM_ID3_KIND_USER_TEXT:
+        return Py_BuildValue("(siNN)", "user_text", f->encoding, str_of(f->desc), text_list(f));
+    case CM_ID3_KIND_URL:
+        return Py_BuildValue("(sN)", "url", str_of(f->text[0]));
+    case CM_ID3_KIND_USER_URL:
+        return Py_BuildValue("(siNN)", "user_url", f->encoding, str_of(f->desc),
+                             str_of(f->text[0]));
+    case CM_ID3_KIND_COMMENT:
+        return Py_BuildValue("(siNNN)", "comment", f->encoding,
+                             PyUnicode_DecodeLatin1(f->lang, 3, NULL), str_of(f->desc),
+                             text_list(f));
+    case CM_ID3_KIND_PICTURE:
+        return Py_BuildValue("(siNiNN)", "picture", f->encoding, str_of(f->mime),
+                             f->picture_type, str_of(f->desc), bytes_of(f->data));
+    case CM_ID3_KIND_OWNER_DATA:
+        return Py_BuildValue("(sNN)", "owner_data", str_of(f->desc), bytes_of(f->data));
+    case CM_ID3_KIND_POPULARIMETER:
+        if (f->has_count)
+            return Py_BuildValue("(sNiK)", "popm", str_of(f->desc), f->rating,
+                                 (unsigned long long)f->count);
+        return Py_BuildValue("(sNiO)", "popm", str_of(f->desc), f->rating, Py_None);
+    default:
+        Py_RETURN_NONE;
+    }
+}
+
+static PyObject *build_frame(const cm_id3_frame *f, int decode, int raw)
+{
+    PyObject *id = PyUnicode_FromString(f->id);
+    PyObject *body = id ? bytes_of(f->body) : NULL;
+    PyObject *result = NULL;
+    if (body && (decode || raw)) {
+        PyObject *extra = decode ? frame_view(f) : bytes_of(f->raw);
+        if (extra)
+            result = Py_BuildValue("(OiOiN)", id, (int)f->flags, body, (int)f->status, extra);
+    } else if (body) {
+        result = Py_BuildValue("(OiOi)", id, (int)f->flags, body, (int)f->status);
+    }
+    Py_XDECREF(id);
+    Py_XDECREF(body);
+    return result;
+}
+
+static PyObject *build_id3v2(const cm_id3v2 *t, uint64_t tag_end)
+{
+    PyObject *ext;
+    if (t->has_extended_header)
+        ext = bytes_of(t->extended_header);
+    else
+        ext = (Py_INCREF(Py_None), Py_None);
+    if (!ext)
+        return NULL;
+    return Py_BuildValue("(iiikNOnKK)", t->version, t->revision, t->flags,
+                         (unsigned long)t->size, ext,
+                         t->syncsafe_frame_sizes ? Py_True : Py_False, (Py_ssize_t)t->padding,
+                         (unsigned long long)t->data_offset, (unsigned long long)tag_end);
+}
+
+static PyObject *build_id3v1(const cm_id3v1 *v, uint64_t file_size)
+{
+    return Py_BuildValue("(LNNNNNNii)", (long long)v->offset - (long long)file_size,
+                         bytes_of(v->raw), str_of(v->title), str_of(v->artist),
+                         str_of(v->album), str_of(v->year), str_of(v->comment), v->track,
+                         v->genre);
+}
+
+static PyObject *build_mp3(const cm_mp3 *m, int decode, int raw)
+{
+    PyObject *header = NULL, *frames = NULL, *v1 = NULL;
+    if (m->id3v2) {
+        header = build_id3v2(m->id3v2, m->audio_offset);
+        frames = header ? PyList_New((Py_ssize_t)m->id3v2->frame_count) : NULL;
+        for (size_t i = 0; frames && i < m->id3v2->frame_count; i++) {
+            PyObject *f = build_frame(&m->id3v2->frames[i], decode, raw);
+            if (!f) {
+                Py_CLEAR(frames);
+                break;
+            }
+            PyList_SET_ITEM(frames, (Py_ssize_t)i, f);
+        }
+    } else {
+        header = (Py_INCREF(Py_None), Py_None);
+        frames = PyList_New(0);
+    }
+    if (m->id3v1)
+        v1 = build_id3v1(m->id3v1, m->file_size);
+    else
+        v1 = (Py_INCREF(Py_None), Py_None);
+    if (!header || !frames || !v1) {
+        Py_XDECREF(header);
+        Py_XDECREF(frames);
+        Py_XDECREF(v1);
+        return NULL;
+    }
+    return Py_BuildValue("(NNNK)", header, frames, v1, (unsigned long long)m->file_size);
+}
+
+PyDoc_STRVAR(read_id3_doc,
+"read_id3(source, *, mp3=False, decode=False, raw=False)\n--\n\n"
+"Read the ID3v2 tag at the start and the ID3v1 tag at the end of a file.\n"
+"`source` is a path (str, bytes or os.PathLike) or a bytes-like object holding\n"
+"the whole file (or a whole tag).  Without `mp3` a file with neither tag raises\n"
+"ParseError('not this format', 'id3', ...); with it, that is no error.\n\n"
+"Returns (header, frames, v1, file_size):\n"
+"  header: None without an ID3v2 tag, else (major, revision, flags, size,\n"
+"    extended_header_data_or_None, syncsafe_frame_sizes, padding, data_offset,\n"
+"    tag_end); flags as stored (an extended-header flag with no extended\n"
+"    header stays set: extended_header_data is then None).\n"
+"  frames: in file order, (frame_id, flags, body, status), status one of\n"
+"    FRAME_OK (body has the frame's unsynchronisation, data length indicator\n"
+"    and compression undone: parse it as if its flags were 0 and the tag not\n"
+"    unsynchronised), FRAME_ENCRYPTED, FRAME_BAD_COMPRESSION, FRAME_TOO_SHORT\n"
+"    (body as stored).  Frames of size 0 and invalid ids are left out.  With\n"
+"    `decode` a fifth item is the decoded view: None (not decoded), 'junk' or\n"
+"    ('text', enc, [str]), ('user_text', enc, desc, [str]), ('url', url),\n"
+"    ('user_url', enc, desc, url), ('comment', enc, lang, desc, [str]),\n"
+"    ('picture', enc, mime, type, desc, data), ('owner_data', owner, data),\n"
+"    ('popm', email, rating, count_or_None).  With `raw` (and no `decode`) the\n"
+"    fifth item is the frame's header and body as stored in the tag.\n"
+"  v1: None, or (offset_from_end, raw_bytes, title, artist, album, year,\n"
+"    comment, track, genre) with the text fields decoded from Latin-1, cut at\n"
+"    NUL and trimmed.");
+
+static PyObject *read_id3(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"source", "mp3", "decode", "raw", NULL};
+    PyObject *source;
+    int mp3 = 0, decode = 0, raw = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$ppp:read_id3", kwlist, &source, &mp3,
+                                     &decode, &raw))
+        return NULL;
+    cm_read_opts opts = {mp3 ? CM_FORMAT_MP3 : CM_FORMAT_ID3};
+    cm_error err;
+    cm_doc *doc;
+    PyObject *result;
+    if (PyObject_CheckBuffer(source)) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0)
+            return NULL;
+        /* the document points into the buffer: build the result first */
+        doc = cm_read_mem(view.buf, (size_t)view.len, &opts, &err);
+        result = doc ? build_mp3(cm_doc_mp3(doc), decode, raw) : raise_error(module, &err, NULL);
+        cm_doc_free(doc);
+        PyBuffer_Release(&view);
+        return result;
+    }
+    PyObject *path = NULL;
+    if (!PyUnicode_FSConverter(source, &path))
+        return NULL;
+    const char *cpath = PyBytes_AS_STRING(path);
+    Py_BEGIN_ALLOW_THREADS
+    doc = cm_read_file(cpath, &opts, &err);
+    Py_END_ALLOW_THREADS
+    result = doc ? build_mp3(cm_doc_mp3(doc), decode, raw) : raise_error(module, &err, source);
+    cm_doc_free(doc);
+    Py_DECREF(path);
+    return result;
+}
+
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
@@ -424,6 +623,8 @@ static PyMethodDef native_methods[] = {
     {"read_flac_picture", read_flac_picture, METH_O, read_flac_picture_doc},
     {"read_flac", (PyCFunction)(void (*)(void))read_flac, METH_VARARGS | METH_KEYWORDS,
      read_flac_doc},
+    {"read_id3", (PyCFunction)(void (*)(void))read_id3, METH_VARARGS | METH_KEYWORDS,
+     read_id3_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -441,6 +642,18 @@ static int native_exec(PyObject *module)
         Py_DECREF(state->parse_error);
         return -1;
     }
+    static const struct {
+        const char *name;
+        long value;
+    } constants[] = {
+        {"FRAME_OK", CM_ID3_FRAME_OK},
+        {"FRAME_ENCRYPTED", CM_ID3_FRAME_ENCRYPTED},
+        {"FRAME_BAD_COMPRESSION", CM_ID3_FRAME_BAD_COMPRESSION},
+        {"FRAME_TOO_SHORT", CM_ID3_FRAME_TOO_SHORT},
+    };
+    for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
+        if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0)
+            return -1;
     return PyModule_AddStringConstant(module, "LIBRARY_VERSION", CM_VERSION_STRING);
 }
 
