@@ -124,10 +124,15 @@ def ParseID3v1(data, v2_version=4, known_frames=None):
     return frames
 
 
-def _v1_text(id3, key, size):
+def _v1_field(id3, key):
+    # The first value of a text frame, as Latin-1 bytes.
     if key not in id3:
-        return b"\x00" * size
-    value = id3[key].text[0].encode("latin1", "replace")[:size]
+        return b""
+    return id3[key].text[0].encode("latin1", "replace")
+
+
+def _pad(value, size):
+    value = value[:size]
     return value + b"\x00" * (size - len(value))
 
 
@@ -136,17 +141,12 @@ def MakeID3v1(id3):
     plain dict): title, artist, album, year (TDRC, else TYER), the comment
     under the key "COMM", track number and genre."""
 
-    title = _v1_text(id3, "TIT2", 30)
-    artist = _v1_text(id3, "TPE1", 30)
-    album = _v1_text(id3, "TALB", 30)
-
-    if "TDRC" in id3:
-        year = str(id3["TDRC"])[:4].encode("ascii")
-    elif "TYER" in id3:
-        year = str(id3["TYER"])[:4].encode("ascii")
-    else:
-        year = b""
-    year += b"\x00" * (4 - len(year))
+    # The fields are computed in this order so that a bad value fails the
+    # same way it does in mutagen.
+    title = _pad(_v1_field(id3, "TIT2"), 30)
+    artist = _pad(_v1_field(id3, "TPE1"), 30)
+    album = _pad(_v1_field(id3, "TALB"), 30)
+    comment = _v1_field(id3, "COMM")
 
     track = None
     if "TRCK" in id3:
@@ -157,17 +157,24 @@ def MakeID3v1(id3):
         else:
             if not 0 <= track <= 255:
                 track = None
-
     if track is None:
-        comment = _v1_text(id3, "COMM", 30)
+        comment = _pad(comment, 30)
     else:
-        comment = _v1_text(id3, "COMM", 28) + b"\x00" + bytes([track])
+        comment = _pad(comment, 28) + b"\x00" + bytes([track])
 
     genre = 255
     if "TCON" in id3:
         genres = id3["TCON"].genres
         if genres and genres[0] in GENRES:
             genre = GENRES.index(genres[0])
+
+    if "TDRC" in id3:
+        year = str(id3["TDRC"]).encode("ascii")
+    elif "TYER" in id3:
+        year = str(id3["TYER"]).encode("ascii")
+    else:
+        year = b""
+    year = _pad(year, 4)
 
     return (b"TAG" + title + artist + album + year + comment +
             bytes([genre]))

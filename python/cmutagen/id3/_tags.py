@@ -198,7 +198,10 @@ def read_frames(id3, data, frames):
             if size == 0:
                 continue  # frames have at least one byte; skip empty ones
 
-            name = name.decode("latin1")
+            try:
+                name = name.decode("ascii")
+            except UnicodeDecodeError:
+                continue
             if name[3] == "\x00" and name[:3] in Frames_2_2:
                 # A v2.2 frame moved into a v2.3 tag under its 3-letter ID:
                 # read it as the frame it upgrades to.
@@ -235,7 +238,10 @@ def read_frames(id3, data, frames):
             if size == 0:
                 continue
 
-            name = name.decode("latin1")
+            try:
+                name = name.decode("ascii")
+            except UnicodeDecodeError:
+                continue
             if not is_valid_frame_id(name):
                 continue
 
@@ -440,9 +446,12 @@ class ID3Tags(DictProxy, Tags):
             # Resolves "(4)Rock"-style references to genre names.
             self["TCON"].genres = self["TCON"].genres
 
+        # A new frame, not an edit of the old: the old one may be shared
+        # (a _copy of these tags holds the same frame objects).
         for pic in self.getall("APIC"):
             if pic.mime in _PIC_MIMES:
-                pic.mime = _PIC_MIMES[pic.mime]
+                self.add(APIC(encoding=pic.encoding, mime=_PIC_MIMES[pic.mime],
+                              type=pic.type, desc=pic.desc, data=pic.data))
 
     def update_to_v24(self):
         """Convert v2.3-only frames to their v2.4 equivalents (TYER, TDAT
