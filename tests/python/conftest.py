@@ -6,6 +6,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BROKEN = os.path.join(ROOT, "tests", "broken")
+DATA = os.path.join(ROOT, "build", "conformance", "mutagen-1.48.1", "tests", "data")
 ORACLE = os.environ.get("CMUTAGEN_ORACLE", os.path.join(ROOT, "build", "oracle"))
 
 
@@ -38,7 +39,18 @@ def real_mutagen():
         import mutagen
         import mutagen._vorbis  # noqa: F401  (the submodules the tests use)
         import mutagen.flac  # noqa: F401
+        import mutagen.id3  # noqa: F401
+        import mutagen.mp3  # noqa: F401
+        import mutagen.easyid3  # noqa: F401
     finally:
         sys.path.remove(ORACLE)
     assert mutagen.__file__.startswith(ORACLE) and mutagen.version == (1, 48, 1)
     return mutagen
+
+
+@pytest.fixture(scope="session")
+def upstream_data():
+    """Folder of mutagen's own test files (fetched by `make upstream-data`)."""
+    if not os.path.isdir(DATA):
+        pytest.fail("mutagen's test data is missing at %s: run `make upstream-data`" % DATA)
+    return DATA
