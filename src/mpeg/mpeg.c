@@ -16,7 +16,6 @@
  * first frame's size from the byte count and VBRI's does not. */
 #include "mpeg.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,10 +84,17 @@ static uint32_t be16(const uint8_t *p)
     return (uint32_t)p[0] << 8 | p[1];
 }
 
-/* Python's round() for a double that fits an int64: half to even. */
+/* Python's round() for a double well inside the int64 range (|x| < 2^53,
+ * so the fraction below is exact): half to even. */
 static int64_t round_half_even(double x)
 {
-    return (int64_t)nearbyint(x);
+    if (x < 0)
+        return -round_half_even(-x);
+    int64_t whole = (int64_t)x;
+    double fraction = x - (double)whole;
+    if (fraction > 0.5 || (fraction == 0.5 && (whole & 1)))
+        whole++;
+    return whole;
 }
 
 /* ---- frame headers ------------------------------------------------------- */
