@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/cursor.h"
 #include "flac/flac.h"
+#include "mpeg/mpeg.h"
 #include "vorbis/vcomment.h"
 
 typedef struct native_state {
@@ -615,6 +616,117 @@ static PyObject *read_id3(PyObject *module, PyObject *args, PyObject *kwargs)
     return result;
 }
 
+/* ---- MPEG audio ------------------------------------------------------- */
+
+PyDoc_STRVAR(read_mpeg_info_doc,
+"read_mpeg_info(data, base, start, file_size, keys, modes)\n--\n\n"
+"Find the first MPEG audio frame at or after `start` (after any ID3v2 tags\n"
+"there) in `data`, the file's bytes from offset `base`; file_size is -1\n"
+"when unknown.  Returns the MPEGInfo attributes as a dict, in mutagen's\n"
+"attribute order, keyed by the 17 names in `keys` (sketchy, length,\n"
+"frame_offset, mode, channels, version, layer, protected, padding,\n"
+"bitrate, sample_rate, bitrate_mode, encoder_settings, encoder_info,\n"
+"track_gain, track_peak, album_gain; the last six only when the VBR header\n"
+"set them), with bitrate_mode taken from the tuple `modes` and length None\n"
+"when it needs the unknown file size.  Returns (start, end) when the bytes\n"
+"[start, end) of the file are needed first: call again from that start.\n"
+"Raises ParseError when there is no MPEG stream.");
+
+enum { MPEG_KEY_COUNT = 17 };
+
+/* Sets keys[index] to value in dict, stealing the reference to value. */
+static int set_steal(PyObject *dict, PyObject *keys, Py_ssize_t index, PyObject *value)
+{
+    if (!value)
+        return -1;
+    int rc = PyDict_SetItem(dict, PyTuple_GET_ITEM(keys, index), value);
+    Py_DECREF(value);
+    return rc;
+}
+
+static PyObject *float_or_none(bool present, double value)
+{
+    return present ? PyFloat_FromDouble(value) : Py_NewRef(Py_None);
+}
+
+static PyObject *build_mpeg_info(const cm_mpeg_stream *st, PyObject *keys, PyObject *modes)
+{
+    PyObject *d = PyDict_New();
+    if (!d)
+        return NULL;
+    PyObject *version = st->version_x10 == 25 ? PyFloat_FromDouble(2.5)
+                                              : PyLong_FromLong(st->version_x10 / 10);
+    bool has_length = (st->fields & CM_MPEG_HAS_LENGTH) || st->length != -1;
+    if (set_steal(d, keys, 0, PyBool_FromLong(st->sketchy)) < 0 ||
+        set_steal(d, keys, 1, float_or_none(has_length, st->length)) < 0 ||
+        set_steal(d, keys, 2, PyLong_FromUnsignedLongLong(st->frame_offset)) < 0 ||
+        set_steal(d, keys, 3, PyLong_FromLong(st->mode)) < 0 ||
+        set_steal(d, keys, 4, PyLong_FromLong(st->channels)) < 0 ||
+        set_steal(d, keys, 5, version) < 0 ||
+        set_steal(d, keys, 6, PyLong_FromLong(st->layer)) < 0 ||
+        set_steal(d, keys, 7, PyBool_FromLong(st->protected_)) < 0 ||
+        set_steal(d, keys, 8, PyBool_FromLong(st->padding)) < 0 ||
+        set_steal(d, keys, 9, PyLong_FromUnsignedLongLong(st->bitrate)) < 0 ||
+        set_steal(d, keys, 10, PyLong_FromUnsignedLong(st->sample_rate)) < 0)
+        goto fail;
+    if ((st->fields & CM_MPEG_HAS_BITRATE_MODE) &&
+        set_steal(d, keys, 11, Py_NewRef(PyTuple_GET_ITEM(modes, st->bitrate_mode))) < 0)
+        goto fail;
+    if ((st->fields & CM_MPEG_HAS_ENCODER_SETTINGS) &&
+        set_steal(d, keys, 12, PyUnicode_DecodeASCII(st->encoder_settings,
+                                                     (Py_ssize_t)st->encoder_settings_len,
+                                                     NULL)) < 0)
+        goto fail;
+    if ((st->fields & CM_MPEG_HAS_ENCODER_INFO) &&
+        set_steal(d, keys, 13, PyUnicode_DecodeASCII(st->encoder_info,
+                                                     (Py_ssize_t)st->encoder_info_len,
+                                                     NULL)) < 0)
+        goto fail;
+    if ((st->fields & CM_MPEG_HAS_LAME_GAINS) &&
+        (set_steal(d, keys, 14, float_or_none(st->fields & CM_MPEG_HAS_TRACK_GAIN,
+                                             st->track_gain)) < 0 ||
+         set_steal(d, keys, 15, float_or_none(st->fields & CM_MPEG_HAS_TRACK_PEAK,
+                                             st->track_peak)) < 0 ||
+         set_steal(d, keys, 16, float_or_none(st->fields & CM_MPEG_HAS_ALBUM_GAIN,
+                                             st->album_gain)) < 0))
+        goto fail;
+    return d;
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+static PyObject *read_mpeg_info(PyObject *module, PyObject *args)
+{
+    Py_buffer view;
+    unsigned long long base, start;
+    long long file_size;
+    PyObject *keys, *modes;
+    if (!PyArg_ParseTuple(args, "y*KKLO!O!:read_mpeg_info", &view, &base, &start, &file_size,
+                          &PyTuple_Type, &keys, &PyTuple_Type, &modes))
+        return NULL;
+    PyObject *result = NULL;
+    if (PyTuple_GET_SIZE(keys) != MPEG_KEY_COUNT || PyTuple_GET_SIZE(modes) != 4) {
+        PyErr_SetString(PyExc_ValueError, "read_mpeg_info needs 17 keys and 4 modes");
+        goto done;
+    }
+    cm_mpeg_stream st;
+    cm_error err;
+    cm_status status = cm_mpeg_parse(view.buf, (size_t)view.len, base, start,
+                                     file_size < 0 ? CM_MPEG_SIZE_UNKNOWN : (uint64_t)file_size,
+                                     &st, &err);
+    if (status == CM_OK)
+        result = build_mpeg_info(&st, keys, modes);
+    else if (status == CM_NEED_MORE)
+        result = Py_BuildValue("(KK)", (unsigned long long)err.offset,
+                               (unsigned long long)err.need_bytes);
+    else
+        result = raise_error(module, &err, NULL);
+done:
+    PyBuffer_Release(&view);
+    return result;
+}
+
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
@@ -625,6 +737,7 @@ static PyMethodDef native_methods[] = {
      read_flac_doc},
     {"read_id3", (PyCFunction)(void (*)(void))read_id3, METH_VARARGS | METH_KEYWORDS,
      read_id3_doc},
+    {"read_mpeg_info", read_mpeg_info, METH_VARARGS, read_mpeg_info_doc},
     {NULL, NULL, 0, NULL},
 };
 
