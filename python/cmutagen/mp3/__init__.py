@@ -22,6 +22,7 @@ of mutagen, which many programs' results depend on:
 
 import os
 
+from .. import _native
 from .._file import StreamInfo
 from .._util import MutagenError, enum
 from ..id3 import ID3FileType, delete
@@ -148,9 +149,13 @@ class _Window:
 
     def __init__(self, fileobj, base):
         self.fileobj = fileobj
+        self.restart(base)
+
+    def restart(self, base):
+        """Drops what was read and starts again at `base`."""
         self.base = base
-        fileobj.seek(base, 0)
-        self.data = fileobj.read(self.FIRST_READ)
+        self.fileobj.seek(base, 0)
+        self.data = self.fileobj.read(self.FIRST_READ)
         self.eof = len(self.data) < self.FIRST_READ
 
     @property
@@ -188,18 +193,18 @@ def _syncsafe(data):
 
 
 def _skip_id3v2(window, pos):
-    """(window, position) after any ID3v2 tags starting at pos, back to
-    back; a new window when a tag ends past the bytes read so far (the
-    tag's own bytes are not read)."""
+    """The position after any ID3v2 tags starting at pos, back to back.  The
+    window starts again past a tag that ends beyond the bytes read so far
+    (the tag's own bytes are not read)."""
     while True:
         if pos + 10 > window.end and not window.eof:
-            window = _Window(window.fileobj, pos)
+            window.restart(pos)
         head = window.get(pos, 10)
         if len(head) < 10 or head[:3] != b"ID3":
-            return window, pos
+            return pos
         size = _syncsafe(head[6:10])
         if size <= 0:
-            return window, pos
+            return pos
         pos += 10 + size
 
 
@@ -365,6 +370,50 @@ def _find_first_frame(window, start):
     return fallback, True
 
 
+# MPEGInfo's attributes, in the order mutagen sets them: the last six only
+# when the first frame's VBR header provides them.
+_INFO_KEYS = ("sketchy", "length") + _FRAME_FIELDS + _VBR_FIELDS
+_MODES = (BitrateMode.UNKNOWN, BitrateMode.CBR, BitrateMode.VBR, BitrateMode.ABR)
+
+# The C scan (src/mpeg/mpeg.c) is the one used; the Python one below follows
+# the same rules step by step and is kept as their readable statement (the
+# tests run both).
+_USE_NATIVE = True
+
+
+def _scan_native(window, start):
+    """MPEGInfo's attributes (length None when it needs the file size), by
+    the C scan, feeding it more of the file while it asks."""
+    while True:
+        size = window.end if window.eof else -1
+        try:
+            result = _native.read_mpeg_info(window.data, window.base, start, size,
+                                            _INFO_KEYS, _MODES)
+        except _native.ParseError as e:
+            raise HeaderNotFoundError(e.args[2]) from None
+        if type(result) is dict:
+            return result
+        start, end = result
+        if start > window.end:
+            window.restart(start)
+        window.need(end)
+
+
+def _scan_python(window, start):
+    """MPEGInfo's attributes (length None when it needs the file size), by
+    the reference Python scan."""
+    start = _skip_id3v2(window, start)
+    frame, sketchy = _find_first_frame(window, start)
+    fields = frame.__dict__
+    info = {"sketchy": sketchy, "length": fields.get("length")}
+    for name in _FRAME_FIELDS:
+        info[name] = fields[name]
+    for name in _VBR_FIELDS:
+        if name in fields:
+            info[name] = fields[name]
+    return info
+
+
 class MPEGInfo(StreamInfo):
     """MPEG audio stream properties.
 
@@ -389,20 +438,13 @@ class MPEGInfo(StreamInfo):
         0) after any ID3v2 tags there.  Raises HeaderNotFoundError if there
         is no MPEG audio."""
         start = 0 if offset is None else offset
-        window, start = _skip_id3v2(_Window(fileobj, start), start)
-        frame, sketchy = _find_first_frame(window, start)
-
-        fields = frame.__dict__
-        self.sketchy = sketchy
-        if "length" in fields:
-            self.length = fields["length"]
-        else:
-            self.length = (window.file_size() - frame.frame_offset) * 8 / frame.bitrate
-        for name in _FRAME_FIELDS:
-            setattr(self, name, fields[name])
-        for name in _VBR_FIELDS:
-            if name in fields:
-                setattr(self, name, fields[name])
+        window = _Window(fileobj, start)
+        fields = (_scan_native if _USE_NATIVE else _scan_python)(window, start)
+        if fields["length"] is None:
+            # no VBR header: the bytes from the first frame on, at its bitrate
+            size = window.file_size()
+            fields["length"] = (size - fields["frame_offset"]) * 8 / fields["bitrate"]
+        self.__dict__.update(fields)
 
     def pprint(self):
         mode = self.bitrate_mode
@@ -431,7 +473,7 @@ def iter_sync(fileobj, max_read):
 def skip_id3(fileobj):
     """Moves the file past any ID3v2 tags starting at its position."""
     pos = fileobj.tell()
-    _, pos = _skip_id3v2(_Window(fileobj, pos), pos)
+    pos = _skip_id3v2(_Window(fileobj, pos), pos)
     fileobj.seek(pos, 0)
 
 
