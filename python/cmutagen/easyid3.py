@@ -148,9 +148,22 @@ class EasyID3(DictMixin, Metadata):
         return self.__id3.size
 
     def save(self, filething=None, v1=1, v2_version=4, v23_sep="/", padding=None):
-        """Save the tag; the arguments are those of ID3.save."""
-        self.__id3.save(filething, v1=v1, v2_version=v2_version,
-                        v23_sep=v23_sep, padding=padding)
+        """Save the tag; the arguments are those of ID3.save.
+
+        For ID3v2.3 the whole tag is converted first (update_to_v23, which
+        also turns TMCL/TIPL into IPLS and drops frames v2.3 lacks), then
+        put back as it was, whether or not the save succeeded."""
+        if v2_version != 3:
+            self.__id3.save(filething, v1=v1, v2_version=v2_version,
+                            v23_sep=v23_sep, padding=padding)
+            return
+        saved = self.__id3._copy()
+        try:
+            self.__id3.update_to_v23()
+            self.__id3.save(filething, v1=v1, v2_version=v2_version,
+                            v23_sep=v23_sep, padding=padding)
+        finally:
+            self.__id3._restore(saved)
 
     def __getitem__(self, key):
         func = dict_match(self.Get, key.lower(), self.GetFallback)
@@ -259,8 +272,10 @@ def performer_set(id3, key, value):
     try:
         frame = id3["TMCL"]
     except KeyError:
-        id3.add(TMCL(encoding=3, people=[[role, person] for person in value]))
-        return
+        # Added before the value is looked at, as mutagen does: a value
+        # that is not a list leaves an empty TMCL behind.
+        frame = TMCL(encoding=3, people=[])
+        id3.add(frame)
     frame.encoding = 3
     people = [entry for entry in frame.people if entry[0] != role]
     people.extend([role, person] for person in value)
