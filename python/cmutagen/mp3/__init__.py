@@ -25,7 +25,7 @@ import os
 from .. import _native
 from .._file import StreamInfo
 from .._util import MutagenError, enum
-from ..id3 import ID3FileType, delete
+from ..id3 import ID3FileType, BitPaddedInt, delete  # noqa: F401 (mutagen.mp3 has BitPaddedInt)
 from ._util import XingHeader, XingHeaderError, VBRIHeader, VBRIHeaderError
 
 

@@ -13,7 +13,6 @@ frame scan in ``cmutagen.mp3``) from bytes already read.
 """
 
 import struct
-from io import BytesIO
 
 
 class LAMEError(Exception):
