@@ -50,6 +50,34 @@ bool cm_id3_is_known_frame_id(const uint8_t id[4])
     return false;
 }
 
+/* ID3v2.2 frame ids and the ID3v2.3/2.4 ids of the same frames (CRM, the
+ * encrypted meta frame, has none): some taggers wrote v2.2 ids, padded
+ * with NUL, into v2.3/2.4 tags, and mutagen reads them as the newer frame. */
+static const char v22_upgrades[][2][5] = {
+    {"BUF", "RBUF"}, {"CNT", "PCNT"}, {"COM", "COMM"}, {"CRA", "AENC"}, {"ETC", "ETCO"},
+    {"GEO", "GEOB"}, {"GP1", "GRP1"}, {"IPL", "IPLS"}, {"LNK", "LINK"}, {"MCI", "MCDI"},
+    {"MLL", "MLLT"}, {"MVI", "MVIN"}, {"MVN", "MVNM"}, {"PIC", "APIC"}, {"POP", "POPM"},
+    {"REV", "RVRB"}, {"RVA", "RVAD"}, {"SLT", "SYLT"}, {"STC", "SYTC"}, {"TAL", "TALB"},
+    {"TBP", "TBPM"}, {"TCM", "TCOM"}, {"TCO", "TCON"}, {"TCP", "TCMP"}, {"TCR", "TCOP"},
+    {"TDA", "TDAT"}, {"TDY", "TDLY"}, {"TEN", "TENC"}, {"TFT", "TFLT"}, {"TIM", "TIME"},
+    {"TKE", "TKEY"}, {"TLA", "TLAN"}, {"TLE", "TLEN"}, {"TMT", "TMED"}, {"TOA", "TOPE"},
+    {"TOF", "TOFN"}, {"TOL", "TOLY"}, {"TOR", "TORY"}, {"TOT", "TOAL"}, {"TP1", "TPE1"},
+    {"TP2", "TPE2"}, {"TP3", "TPE3"}, {"TP4", "TPE4"}, {"TPA", "TPOS"}, {"TPB", "TPUB"},
+    {"TRC", "TSRC"}, {"TRD", "TRDA"}, {"TRK", "TRCK"}, {"TS2", "TSO2"}, {"TSA", "TSOA"},
+    {"TSC", "TSOC"}, {"TSI", "TSIZ"}, {"TSP", "TSOP"}, {"TSS", "TSSE"}, {"TST", "TSOT"},
+    {"TT1", "TIT1"}, {"TT2", "TIT2"}, {"TT3", "TIT3"}, {"TXT", "TEXT"}, {"TXX", "TXXX"},
+    {"TYE", "TYER"}, {"UFI", "UFID"}, {"ULT", "USLT"}, {"WAF", "WOAF"}, {"WAR", "WOAR"},
+    {"WAS", "WOAS"}, {"WCM", "WCOM"}, {"WCP", "WCOP"}, {"WPB", "WPUB"}, {"WXX", "WXXX"},
+};
+
+const char *cm_id3_upgrade_v22_id(const uint8_t id[3])
+{
+    for (size_t i = 0; i < sizeof v22_upgrades / sizeof v22_upgrades[0]; i++)
+        if (memcmp(id, v22_upgrades[i][0], 3) == 0)
+            return v22_upgrades[i][1];
+    return NULL;
+}
+
 /* Which view a frame id gets: the v2.3/2.4 id and its v2.2 twin. */
 static const struct {
     const char *id4, *id3;
@@ -87,6 +115,7 @@ typedef struct reader {
     const uint8_t *p;
     size_t left;
     cm_arena *arena;
+    bool v23;      /* an ID3v2.2/2.3 tag: see take_string */
     bool nomem;
 } reader;
 
@@ -112,8 +141,10 @@ static bool text_ok(reader *r, cm_id3_text_error e)
 }
 
 /* A terminated string (or the rest, when no terminator follows).  mutagen
- * wants at least one byte where such a string starts. */
-static bool take_string(reader *r, uint8_t enc, cm_str *out)
+ * wants at least one byte where such a string starts.  `encoded`: a string
+ * in the frame's encoding, not one always in Latin-1 (MIME type, owner,
+ * e-mail, URL). */
+static bool take_text(reader *r, uint8_t enc, bool encoded, cm_str *out)
 {
     if (!r->left)
         return false;
@@ -121,18 +152,34 @@ static bool take_string(reader *r, uint8_t enc, cm_str *out)
     cm_id3_text_error e = cm_id3_text_decode(enc, r->p, len, r->arena, out);
     r->p += consumed;
     r->left -= consumed;
+    /* In v2.2/2.3 tags mutagen drops NUL bytes that are all that is left
+     * after an encoded string (padding some writers put there). */
+    if (r->v23 && encoded && cm_id3_all_zero(r->p, r->left)) {
+        r->p += r->left;
+        r->left = 0;
+    }
     return text_ok(r, e);
 }
 
+static bool take_string(reader *r, uint8_t enc, cm_str *out)
+{
+    return take_text(r, enc, true, out);
+}
+
+static bool take_latin1(reader *r, cm_str *out)
+{
+    return take_text(r, CM_ID3_LATIN1, false, out);
+}
+
 /* The rest as a one-value list: the string up to its first terminator. */
-static bool take_single(reader *r, uint8_t enc, cm_id3_frame *f)
+static bool take_single(reader *r, uint8_t enc, bool encoded, cm_id3_frame *f)
 {
     cm_str *one = cm_arena_calloc(r->arena, 1, sizeof *one);
     if (!one) {
         r->nomem = true;
         return false;
     }
-    if (!take_string(r, enc, one))
+    if (!take_text(r, enc, encoded, one))
         return false;
     f->text = one;
     f->text_count = 1;
@@ -142,7 +189,8 @@ static bool take_single(reader *r, uint8_t enc, cm_id3_frame *f)
 /* The rest as a list of strings (text frames, TXXX values, COMM text). */
 static bool take_list(reader *r, uint8_t enc, cm_id3_frame *f)
 {
-    cm_id3_text_error e = cm_id3_text_list(enc, r->p, r->left, r->arena, &f->text, &f->text_count);
+    cm_id3_text_error e =
+        cm_id3_text_list(enc, r->p, r->left, r->v23, r->arena, &f->text, &f->text_count);
     r->p += r->left;
     r->left = 0;
     return text_ok(r, e);
@@ -182,7 +230,7 @@ static bool decode_comment(reader *r, cm_id3_frame *f)
     if (!take_string(r, f->encoding, &f->desc))
         return false;
     /* COMM holds a list of texts, USLT one text */
-    return f->id[0] == 'C' ? take_list(r, f->encoding, f) : take_single(r, f->encoding, f);
+    return f->id[0] == 'C' ? take_list(r, f->encoding, f) : take_single(r, f->encoding, true, f);
 }
 
 static bool decode_picture(reader *r, cm_id3_frame *f, bool v22)
@@ -190,11 +238,13 @@ static bool decode_picture(reader *r, cm_id3_frame *f, bool v22)
     if (!take_encoding(r, &f->encoding))
         return false;
     if (v22) {
+        /* the image format: three ASCII letters */
         const uint8_t *format;
-        if (!take_fixed(r, 3, &format) ||
-            cm_id3_text_decode(CM_ID3_LATIN1, format, 3, r->arena, &f->mime) != CM_ID3_TEXT_OK)
+        if (!take_fixed(r, 3, &format) || ((format[0] | format[1] | format[2]) & 0x80))
             return false;
-    } else if (!take_string(r, CM_ID3_LATIN1, &f->mime)) {
+        f->mime.ptr = (const char *)format;
+        f->mime.len = 3;
+    } else if (!take_latin1(r, &f->mime)) {
         return false;
     }
     return take_byte(r, &f->picture_type) && take_string(r, f->encoding, &f->desc) &&
@@ -203,7 +253,7 @@ static bool decode_picture(reader *r, cm_id3_frame *f, bool v22)
 
 static bool decode_popularimeter(reader *r, cm_id3_frame *f)
 {
-    if (!take_string(r, CM_ID3_LATIN1, &f->desc) || !take_byte(r, &f->rating))
+    if (!take_latin1(r, &f->desc) || !take_byte(r, &f->rating))
         return false;
     /* the counter is as long as what is left, big endian */
     f->has_count = r->left > 0;
@@ -224,16 +274,16 @@ static bool decode(reader *r, cm_id3_frame *f)
         return take_encoding(r, &f->encoding) && take_string(r, f->encoding, &f->desc) &&
                take_list(r, f->encoding, f);
     case CM_ID3_KIND_URL:
-        return take_single(r, CM_ID3_LATIN1, f);
+        return take_single(r, CM_ID3_LATIN1, false, f);
     case CM_ID3_KIND_USER_URL:
         return take_encoding(r, &f->encoding) && take_string(r, f->encoding, &f->desc) &&
-               take_single(r, CM_ID3_LATIN1, f);
+               take_single(r, CM_ID3_LATIN1, false, f);
     case CM_ID3_KIND_COMMENT:
         return decode_comment(r, f);
     case CM_ID3_KIND_PICTURE:
         return decode_picture(r, f, f->id[3] == '\0');
     case CM_ID3_KIND_OWNER_DATA:
-        return take_string(r, CM_ID3_LATIN1, &f->desc) && take_bytes(r, &f->data);
+        return take_latin1(r, &f->desc) && take_bytes(r, &f->data);
     case CM_ID3_KIND_POPULARIMETER:
         return decode_popularimeter(r, f);
     default:
@@ -243,11 +293,10 @@ static bool decode(reader *r, cm_id3_frame *f)
 
 bool cm_id3_frame_decode(cm_id3_frame *f, uint8_t version, cm_arena *arena)
 {
-    (void)version; /* the v2.2 ids already say which layout a frame has */
     f->kind = kind_of(f->id);
     if (f->kind == CM_ID3_KIND_NONE)
         return true;
-    reader r = {f->body.ptr, f->body.len, arena, false};
+    reader r = {f->body.ptr, f->body.len, arena, version < 4, false};
     if (!decode(&r, f)) {
         if (r.nomem)
             return false;

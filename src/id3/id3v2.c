@@ -167,41 +167,46 @@ static cm_status frame_body(parser *p, cm_id3_frame *f, uint64_t at)
     bool nomem = false;
     f->status = CM_ID3_FRAME_OK;
     if (version == 3) {
-        if (f->flags & CM_ID3V23_FLAG_ENCRYPT) {
+        /* A compressed frame starts with its decompressed size: without
+         * those 4 bytes the frame is too short, even when it is also
+         * encrypted.  The group id byte, when flagged, is not stepped over
+         * (mutagen reads it as data). */
+        bool compressed = f->flags & CM_ID3V23_FLAG_COMPRESS;
+        if (compressed && b.len < 4)
+            f->status = CM_ID3_FRAME_TOO_SHORT;
+        else if (f->flags & CM_ID3V23_FLAG_ENCRYPT)
             f->status = CM_ID3_FRAME_ENCRYPTED;
-        } else if (f->flags & CM_ID3V23_FLAG_COMPRESS) {
-            /* the decompressed size comes first; the group id byte, when
-             * flagged, is not stepped over (mutagen reads it as data) */
-            if (b.len < 4)
-                f->status = CM_ID3_FRAME_TOO_SHORT;
-            else if (!inflate_in_arena(p, b.ptr + 4, b.len - 4, be32(b.ptr), &f->body, &nomem))
-                f->status = CM_ID3_FRAME_BAD_COMPRESSION;
-        }
+        else if (compressed &&
+                 !inflate_in_arena(p, b.ptr + 4, b.len - 4, be32(b.ptr), &f->body, &nomem))
+            f->status = CM_ID3_FRAME_BAD_COMPRESSION;
     } else if (version == 4) {
         bool unsync = (p->tag->flags & FLAG_UNSYNC) || (f->flags & CM_ID3V24_FLAG_UNSYNC);
+        bool compressed = f->flags & CM_ID3V24_FLAG_COMPRESS;
         if (f->flags & CM_ID3V24_FLAG_ENCRYPT) {
             f->status = CM_ID3_FRAME_ENCRYPTED;
-        } else if (f->flags & CM_ID3V24_FLAG_COMPRESS) {
-            /* With or without the data length indicator flag, writers put
-             * the 4-byte length before the zlib data or leave it out: try
-             * the body as it is, then without its first four bytes.  The
-             * inflated data is not unsynchronised further. */
-            size_t hint = (f->flags & CM_ID3V24_FLAG_DATALEN) && b.len >= 4 ? syncsafe32(b.ptr) : 0;
-            bool ok = inflate_in_arena(p, b.ptr, b.len, hint, &f->body, &nomem);
-            if (!ok && !nomem && b.len >= 4)
-                ok = inflate_in_arena(p, b.ptr + 4, b.len - 4, hint, &f->body, &nomem);
-            if (!ok)
-                f->status = CM_ID3_FRAME_BAD_COMPRESSION;
         } else {
-            /* The length indicator goes before unsynchronisation is
-             * undone (its syncsafe bytes are never touched by it). */
-            if (f->flags & CM_ID3V24_FLAG_DATALEN) {
+            /* The data length indicator is stepped over before the
+             * unsynchronisation is undone (its syncsafe bytes are never
+             * touched by it), except in a compressed frame: writers put
+             * those four bytes before the zlib data or left them out,
+             * whatever the flag says, so the zlib data is tried as it
+             * is, then without its first four bytes. */
+            if ((f->flags & CM_ID3V24_FLAG_DATALEN) && !compressed) {
                 size_t skip = b.len < 4 ? b.len : 4;
                 f->body.ptr += skip;
                 f->body.len -= skip;
             }
             if (unsync && !unsync_in_arena(p, &f->body))
                 nomem = true;
+            cm_bytes z = f->body;
+            if (compressed && !nomem) {
+                size_t hint = (f->flags & CM_ID3V24_FLAG_DATALEN) && z.len >= 4 ? syncsafe32(z.ptr) : 0;
+                bool ok = inflate_in_arena(p, z.ptr, z.len, hint, &f->body, &nomem);
+                if (!ok && !nomem && z.len >= 4)
+                    ok = inflate_in_arena(p, z.ptr + 4, z.len - 4, hint, &f->body, &nomem);
+                if (!ok)
+                    f->status = CM_ID3_FRAME_BAD_COMPRESSION;
+            }
         }
     }
     if (nomem)
@@ -229,6 +234,20 @@ static bool valid_frame_id(const uint8_t *id, size_t n)
             return false;
     }
     return letter;
+}
+
+/* The id a frame header gives, as a NUL-terminated string in static or
+ * header memory (idlen bytes), or NULL when the frame is to be skipped.
+ * A v2.2 id padded with NUL bytes in a v2.3/2.4 tag stands for its newer
+ * frame; other padded ids are skipped. */
+static const char *frame_id(const uint8_t *h, size_t idlen)
+{
+    if (idlen == 4 && h[3] == 0) {
+        if (!valid_frame_id(h, 3))
+            return NULL; /* also "TC\0\0" and shorter */
+        return cm_id3_upgrade_v22_id(h);
+    }
+    return valid_frame_id(h, idlen) ? (const char *)h : NULL;
 }
 
 static uint64_t frame_size(const parser *p, const uint8_t *h)
@@ -302,21 +321,26 @@ static cm_status walk_frames(parser *p, cm_id3_frame *frames, size_t *count)
             break;
         }
         uint64_t size = frame_size(p, h);
-        size_t body = pos + hsize;
+        size_t body = pos + hsize, stored = (size_t)size;
+        /* A frame larger than what is left is cut to what is left (mutagen
+         * reads it so, and keeps it if it still parses); it ends the walk. */
         if (size > len - body)
-            break;
-        pos = body + (size_t)size;
-        if (size == 0 || !valid_frame_id(h, idlen))
+            stored = len - body;
+        pos = body + stored;
+        if (size == 0)
+            continue;
+        const char *id = frame_id(h, idlen);
+        if (!id)
             continue;
         if (frames) {
             cm_id3_frame *f = &frames[n];
-            memcpy(f->id, h, idlen);
+            memcpy(f->id, id, idlen);
             f->flags = (uint16_t)(hsize == 10 ? h[8] << 8 | h[9] : 0);
             f->offset = tag->data_offset + (uint64_t)(h - d);
             f->raw.ptr = h;
-            f->raw.len = hsize + (size_t)size;
+            f->raw.len = hsize + stored;
             f->body.ptr = d + body;
-            f->body.len = (size_t)size;
+            f->body.len = stored;
             cm_status st = frame_body(p, f, f->offset);
             if (st != CM_OK)
                 return st;

@@ -36,6 +36,9 @@ bool cm_id3_frame_decode(cm_id3_frame *f, uint8_t version, cm_arena *arena);
  * extended header is really there. */
 bool cm_id3_is_known_frame_id(const uint8_t id[4]);
 
+/* The ID3v2.3/2.4 id of an ID3v2.2 frame id ("TT2" -> "TIT2"), or NULL. */
+const char *cm_id3_upgrade_v22_id(const uint8_t id[3]);
+
 /* The undoing of unsynchronisation (every 0xFF 0x00 becomes 0xFF).  Strict,
  * as mutagen's: false when the data could not have been unsynchronised
  * (0xFF before 0xE0..0xFF, or at the end), and then callers keep the data

@@ -74,41 +74,63 @@ static uint32_t unit(const uint8_t *p, size_t n, size_t i, bool big_endian)
     return big_endian ? a << 8 | b : b << 8 | a;
 }
 
+/* Decodes units [i, units) of p into buf; false on a lone surrogate. */
+static bool utf16_to_utf8(const uint8_t *p, size_t n, size_t i, bool big_endian, char *buf,
+                          size_t *out_len)
+{
+    size_t units = n / 2 + n % 2, len = 0;
+    for (; i < units; i++) {
+        uint32_t cp = unit(p, n, i, big_endian);
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            if (i + 1 >= units)
+                return false;
+            uint32_t lo = unit(p, n, i + 1, big_endian);
+            if (lo < 0xdc00 || lo > 0xdfff)
+                return false;
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            i++;
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            return false;
+        }
+        len += put_utf8(buf + len, cp);
+    }
+    *out_len = len;
+    return true;
+}
+
 static cm_id3_text_error decode_utf16(uint8_t encoding, const uint8_t *p, size_t n,
                                       cm_arena *arena, cm_str *out)
 {
+    if (n == 0) {
+        out->ptr = "";
+        out->len = 0;
+        return CM_ID3_TEXT_OK;
+    }
     bool big_endian = encoding == CM_ID3_UTF16BE;
-    size_t units = n / 2 + n % 2, i = 0;
+    size_t first = 0;
     /* Only the "with BOM" encoding reads a byte order mark; without one
      * the text is little endian (mutagen decodes it with Python's codec,
      * which defaults to the machine's order, little endian on every
      * platform it is used on). */
     if (encoding == CM_ID3_UTF16 && n >= 2) {
         if (p[0] == 0xff && p[1] == 0xfe)
-            i = 1;
+            first = 1;
         else if (p[0] == 0xfe && p[1] == 0xff)
-            i = 1, big_endian = true;
+            first = 1, big_endian = true;
     }
     /* Each unit becomes at most 3 bytes of UTF-8 (a surrogate pair, two
      * units, becomes 4). */
-    char *buf = cm_arena_calloc(arena, units - i + 1, 3);
+    char *buf = cm_arena_calloc(arena, n / 2 + 1, 3);
     if (!buf)
         return CM_ID3_TEXT_NOMEM;
-    size_t len = 0;
-    for (; i < units; i++) {
-        uint32_t cp = unit(p, n, i, big_endian);
-        if (cp >= 0xd800 && cp <= 0xdbff) {
-            if (i + 1 >= units)
-                return CM_ID3_TEXT_INVALID;
-            uint32_t lo = unit(p, n, i + 1, big_endian);
-            if (lo < 0xdc00 || lo > 0xdfff)
-                return CM_ID3_TEXT_INVALID;
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            i++;
-        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+    size_t len;
+    if (!utf16_to_utf8(p, n, first, big_endian, buf, &len)) {
+        /* Text behind a big endian mark that does not decode is read again
+         * as little endian, mark included (mutagen's fallback); nothing
+         * else gets a second chance. */
+        if (!(encoding == CM_ID3_UTF16 && big_endian && first) ||
+            !utf16_to_utf8(p, n, 0, false, buf, &len))
             return CM_ID3_TEXT_INVALID;
-        }
-        len += put_utf8(buf + len, cp);
     }
     out->ptr = buf;
     out->len = len;
@@ -133,7 +155,8 @@ cm_id3_text_error cm_id3_text_decode(uint8_t encoding, const uint8_t *data, size
     }
 }
 
-/* Offset of the first terminator at or after `from`, or len when none. */
+/* Offset of the first terminator at or after `from`, or len when none.
+ * For UTF-16, terminators sit at even offsets from the string's start. */
 static size_t find_terminator(bool wide, const uint8_t *p, size_t len, size_t from)
 {
     if (!wide) {
@@ -150,48 +173,53 @@ size_t cm_id3_text_span(uint8_t encoding, const uint8_t *data, size_t len, size_
 {
     bool wide = is_utf16(encoding);
     size_t end = find_terminator(wide, data, len, 0);
-    *consumed = end < len ? end + (wide ? 2 : 1) : len;
-    return end;
+    if (end < len) {
+        *consumed = end + (wide ? 2 : 1);
+        return end;
+    }
+    *consumed = len;
+    /* An odd UTF-16 remainder reads as if a NUL byte followed it: a lone
+     * NUL last is then a terminator. */
+    if (wide && len % 2 && data[len - 1] == 0)
+        return len - 1;
+    return len;
+}
+
+bool cm_id3_all_zero(const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (data[i])
+            return false;
+    return true;
 }
 
 cm_id3_text_error cm_id3_text_list(uint8_t encoding, const uint8_t *data, size_t len,
-                                   cm_arena *arena, const cm_str **values, size_t *count)
+                                   bool v23, cm_arena *arena, const cm_str **values,
+                                   size_t *count)
 {
     if (len == 0)
         return CM_ID3_TEXT_EMPTY;
-    bool wide = is_utf16(encoding);
-    size_t term = wide ? 2 : 1;
-    if (wide && len % 2) {
-        /* An odd UTF-16 list reads as if a NUL byte followed it (so a last
-         * string cut in half still decodes, and a lone trailing NUL makes a
-         * terminator with it): copy it once with that byte added. */
-        uint8_t *padded = cm_arena_calloc(arena, len + 1, 1);
-        if (!padded)
-            return CM_ID3_TEXT_NOMEM;
-        memcpy(padded, data, len);
-        data = padded;
-        len++;
+    /* Count, then decode: strings end at terminators; the last one may
+     * lack its terminator. */
+    size_t n = 0, consumed;
+    for (size_t at = 0; at < len; n++) {
+        cm_id3_text_span(encoding, data + at, len - at, &consumed);
+        at += consumed;
+        if (v23 && cm_id3_all_zero(data + at, len - at))
+            at = len;
     }
-    /* One trailing terminator ends the last string rather than starting an
-     * empty one. */
-    if (len >= term && find_terminator(wide, data, len, len - term) == len - term)
-        len -= term;
-
-    size_t n = 1;
-    for (size_t at = find_terminator(wide, data, len, 0); at < len;
-         at = find_terminator(wide, data, len, at + term))
-        n++;
     cm_str *list = cm_arena_calloc(arena, n, sizeof *list);
     if (!list)
         return CM_ID3_TEXT_NOMEM;
-    size_t start = 0;
+    size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t end = find_terminator(wide, data, len, start);
-        cm_id3_text_error e = cm_id3_text_decode(encoding, data + start, end - start, arena,
-                                                 &list[i]);
+        size_t end = cm_id3_text_span(encoding, data + at, len - at, &consumed);
+        cm_id3_text_error e = cm_id3_text_decode(encoding, data + at, end, arena, &list[i]);
         if (e != CM_ID3_TEXT_OK)
             return e;
-        start = end + term;
+        at += consumed;
+        if (v23 && cm_id3_all_zero(data + at, len - at))
+            at = len;
     }
     *values = list;
     *count = n;

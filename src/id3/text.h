@@ -35,15 +35,24 @@ typedef enum cm_id3_text_error {
 cm_id3_text_error cm_id3_text_decode(uint8_t encoding, const uint8_t *data, size_t len,
                                      cm_arena *arena, cm_str *out);
 
-/* One terminated string at the front of [data, data + len): its bytes end at
- * the first terminator (one NUL byte, or for UTF-16 two NUL bytes at an even
- * offset) or, with none, at the end.  *consumed counts the terminator. */
+/* One terminated string at the front of [data, data + len): returns its
+ * length; *consumed counts its terminator too.  It ends at the first
+ * terminator (a NUL byte; for UTF-16 two NUL bytes at an even offset) or,
+ * with none, at the end.  An odd UTF-16 remainder reads as if a NUL byte
+ * followed it (a lone NUL last then terminates the string), as mutagen
+ * reads it. */
 size_t cm_id3_text_span(uint8_t encoding, const uint8_t *data, size_t len, size_t *consumed);
 
 /* A list of strings filling [data, data + len), as text frames hold them:
- * one trailing terminator is dropped, then the rest is split at every
- * terminator.  Stores the UTF-8 values (in the arena) in *values. */
+ * terminated strings one after the other, the last one's terminator
+ * optional.  With `v23` (ID3v2.2/2.3 tags) NUL bytes that are all that
+ * is left after a string are dropped, as mutagen does for those versions.
+ * Stores the UTF-8 values (in the arena) in *values. */
 cm_id3_text_error cm_id3_text_list(uint8_t encoding, const uint8_t *data, size_t len,
-                                   cm_arena *arena, const cm_str **values, size_t *count);
+                                   bool v23, cm_arena *arena, const cm_str **values,
+                                   size_t *count);
+
+/* True when every byte of [data, data + len) is 0 (or len is 0). */
+bool cm_id3_all_zero(const uint8_t *data, size_t len);
 
 #endif
