@@ -57,8 +57,9 @@ def is_valid_apev2_key(key):
     start with (readers would mistake the tag for one of those)."""
     if not isinstance(key, str):
         raise TypeError("APEv2 key must be str")
+    # Printable ASCII is exactly " " to "~".
     return (2 <= len(key) <= 255
-            and all(" " <= c <= "~" for c in key)
+            and key.isascii() and key.isprintable()
             and key not in ("OggS", "TAG", "ID3", "MP+"))
 
 
@@ -76,39 +77,56 @@ class _TagLocation:
         self.is_at_start = is_at_start
 
 
-def _read_at(fileobj, offset, size):
-    fileobj.seek(offset, 0)
-    return fileobj.read(size)
+# Most tags (and the ID3v1 and Lyrics3 blocks after them) fit in the last
+# few KiB of a file: one read of those answers every question about them.
+_TAIL_SIZE = 8192
 
 
-def _find_footer(fileobj, file_size):
+class _FileWindow:
+    """Reads of a file, served from one read of its tail where possible."""
+
+    def __init__(self, fileobj):
+        self.fileobj = fileobj
+        fileobj.seek(0, 2)
+        self.file_size = fileobj.tell()
+        self.tail_start = max(0, self.file_size - _TAIL_SIZE)
+        fileobj.seek(self.tail_start, 0)
+        self.tail = fileobj.read(_TAIL_SIZE)
+
+    def read(self, offset, size):
+        if offset >= self.tail_start:
+            start = offset - self.tail_start
+            return self.tail[start:start + size]
+        self.fileobj.seek(offset, 0)
+        return self.fileobj.read(size)
+
+
+def _find_footer(window):
     """The offset of the tag footer at the end of the file, looking past an
     ID3v1 tag and a Lyrics3v2 block before it, or None."""
-    if file_size >= 32 and _read_at(fileobj, file_size - 32, 8) == _MAGIC:
+    file_size = window.file_size
+    if file_size >= 32 and window.read(file_size - 32, 8) == _MAGIC:
         return file_size - 32
-    if file_size < _ID3V1_SIZE or _read_at(fileobj, file_size - _ID3V1_SIZE, 3) != b"TAG":
+    if file_size < _ID3V1_SIZE or window.read(file_size - _ID3V1_SIZE, 3) != b"TAG":
         return None
     before_id3 = file_size - _ID3V1_SIZE
-    if before_id3 >= 32 and _read_at(fileobj, before_id3 - 32, 8) == _MAGIC:
+    if before_id3 >= 32 and window.read(before_id3 - 32, 8) == _MAGIC:
         return before_id3 - 32
     # Lyrics3v2 ends with a six-digit size of its body and "LYRICS200".
     if before_id3 >= 15:
-        trailer = _read_at(fileobj, before_id3 - 15, 15)
+        trailer = window.read(before_id3 - 15, 15)
         if trailer[6:] == b"LYRICS200" and trailer[:6].isdigit():
             footer = before_id3 - 15 - int(trailer[:6]) - 32
-            if footer >= 0 and _read_at(fileobj, footer, 8) == _MAGIC:
+            if footer >= 0 and window.read(footer, 8) == _MAGIC:
                 return footer
     return None
 
 
-def _locate(fileobj):
-    """Find the APE tag of a file: a _TagLocation, or None."""
-    fileobj.seek(0, 2)
-    file_size = fileobj.tell()
-
-    footer = _find_footer(fileobj, file_size)
+def _locate(window):
+    """Find the APE tag of a file (a _FileWindow): a _TagLocation, or None."""
+    footer = _find_footer(window)
     if footer is not None:
-        magic, _version, size, count, flags = _HEADER.unpack(_read_at(fileobj, footer, 32))
+        magic, _version, size, count, flags = _HEADER.unpack(window.read(footer, 32))
         # The size counts the items and the footer, never the header.
         data = footer + 32 - size
         if data < 0:
@@ -118,7 +136,7 @@ def _locate(fileobj):
         size -= 32
         is_at_start = False
     else:
-        head = _read_at(fileobj, 0, 32)
+        head = window.read(0, 32)
         if not head.startswith(_MAGIC):
             return None
         if len(head) < 32:
@@ -127,15 +145,15 @@ def _locate(fileobj):
         start, data = 0, 32
         end = data + size
         # A footer is optional when the tag has a header.
-        if size >= 32 and _read_at(fileobj, end - 32, 8) == _MAGIC:
+        if size >= 32 and window.read(end - 32, 8) == _MAGIC:
             size -= 32
         is_at_start = True
 
     # Old taggers could leave one or more junk blocks right before a tag.
-    while start >= _JUNK_SIZE and _read_at(fileobj, start - _JUNK_SIZE, 8) == _MAGIC:
+    while start >= _JUNK_SIZE and window.read(start - _JUNK_SIZE, 8) == _MAGIC:
         start -= _JUNK_SIZE
 
-    return _TagLocation(start, min(end, file_size), data, size, count, is_at_start)
+    return _TagLocation(start, min(end, window.file_size), data, size, count, is_at_start)
 
 
 class _CIDictProxy(DictMixin):
@@ -143,26 +161,26 @@ class _CIDictProxy(DictMixin):
     they were last set with, in the order they were first set."""
 
     def __init__(self, *args, **kwargs):
-        self.__casemap = {}
-        self.__dict = {}
+        self._casemap = {}  # lowercase key -> key as last set
+        self._values = {}  # lowercase key -> value
         super().__init__(*args, **kwargs)
 
     def __getitem__(self, key):
-        return self.__dict[key.lower()]
+        return self._values[key.lower()]
 
     def __setitem__(self, key, value):
         lower = key.lower()
-        self.__casemap[lower] = key
-        self.__dict[lower] = value
+        self._casemap[lower] = key
+        self._values[lower] = value
 
     def __delitem__(self, key):
         lower = key.lower()
-        del self.__casemap[lower]
-        del self.__dict[lower]
+        del self._casemap[lower]
+        del self._values[lower]
 
     def keys(self):
-        casemap = self.__casemap
-        return [casemap[lower] for lower in self.__dict]
+        casemap = self._casemap
+        return [casemap[lower] for lower in self._values]
 
 
 class APEv2(_CIDictProxy, Metadata):
@@ -181,17 +199,20 @@ class APEv2(_CIDictProxy, Metadata):
     @loadfile()
     def load(self, filething):
         self.filename = filething.filename
-        fileobj = filething.fileobj
-        where = _locate(fileobj)
+        window = _FileWindow(filething.fileobj)
+        where = _locate(window)
         tag = b""
         if where is not None and where.size > 0:
-            tag = _read_at(fileobj, where.data, where.size)
+            tag = window.read(where.data, where.size)
         if not tag:
             raise APENoHeaderError("No APE tag found")
         self.clear()
         self.__parse_tag(tag, where.count)
 
     def __parse_tag(self, tag, count):
+        # Keys are checked here, so items go straight into the dicts.
+        casemap = self._casemap
+        values = self._values
         pos = 0
         end = len(tag)
         for _ in range(count):
@@ -216,7 +237,9 @@ class APEv2(_CIDictProxy, Metadata):
             pos = key_end + 1 + size
             if pos > end:
                 raise APEBadItemError("value of APE item %r runs past the end of the tag" % key)
-            self[key] = _get_value_type(kind)._new(tag[key_end + 1:pos])
+            lower = key.lower()
+            casemap[lower] = key
+            values[lower] = _VALUE_TYPES[kind]._new(tag[key_end + 1:pos])
 
     def __getitem__(self, key):
         if not is_valid_apev2_key(key):
@@ -288,7 +311,7 @@ class APEv2(_CIDictProxy, Metadata):
 
 def _find_for_rewrite(fileobj):
     try:
-        return _locate(fileobj)
+        return _locate(_FileWindow(fileobj))
     except APENoHeaderError:
         # A tag too broken to locate cannot be cut out; write a new one.
         return None
@@ -470,6 +493,10 @@ class APEExtValue(_APEUtf8Value):
 
     def pprint(self):
         return "[External] %s" % self.value
+
+
+# The value class of each kind, by kind.
+_VALUE_TYPES = (APETextValue, APEBinaryValue, APEExtValue)
 
 
 class _UnknownInfo(StreamInfo):
