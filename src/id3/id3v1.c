@@ -33,16 +33,16 @@ cm_status cm_id3v1_parse(const uint8_t *tail, size_t tail_len, uint64_t file_siz
                          cm_arena *arena, const cm_id3v1 **out, cm_error *err)
 {
     *out = NULL;
-    /* The first "TAG" in the last 128 bytes, if at least 124 bytes from
-     * the end. */
+    /* The first "TAG" in the window; a tag if it starts 124 to 128 bytes
+     * from the end. */
     size_t at = tail_len;
-    for (size_t i = 0; i + 3 <= tail_len && tail_len - i >= SHORTEST; i++) {
+    for (size_t i = 0; i + 3 <= tail_len; i++) {
         if (memcmp(tail + i, "TAG", 3) == 0) {
             at = i;
             break;
         }
     }
-    if (at == tail_len)
+    if (at == tail_len || tail_len - at > CM_ID3V1_SIZE || tail_len - at < SHORTEST)
         return CM_OK;
     const uint8_t *t = tail + at;
     size_t n = tail_len - at;

@@ -16,7 +16,7 @@ cm_status cm_mp3_parse(const cm_source *src, bool id3_only, cm_arena *arena, cm_
                        cm_error *err)
 {
     uint64_t size = src->file_size;
-    size_t tail_need = size < CM_ID3V1_SIZE ? (size_t)size : CM_ID3V1_SIZE;
+    size_t tail_need = size < CM_ID3V1_WINDOW ? (size_t)size : CM_ID3V1_WINDOW;
     const uint8_t *tail = cm_source_last(src, tail_need);
     if (!tail) {
         /* Ask for the tail and, in the same round, all of the ID3v2 tag the
