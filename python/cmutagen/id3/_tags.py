@@ -20,7 +20,14 @@ from ._util import (BitPaddedInt, unsynch, ID3JunkFrameError,
                     ID3NoHeaderError, ID3UnsupportedVersionError,
                     ID3SaveConfig)
 from ._frames import (TDRC, APIC, TDOR, TIME, TIPL, TORY, TDAT, Frames_2_2,
-                      TextFrame, TYER, Frame, IPLS, Frames)
+                      TextFrame, TYER, Frame, IPLS, Frames, TXXX, WXXX, COMM,
+                      USLT, UrlFrameU, POPM, PRIV, UFID, GEOB)
+from . import _specs as specs
+
+try:
+    from cmutagen._native import id3_read_frames as _c_read_frames
+except ImportError:  # the extension is not built: the Python walk only
+    _c_read_frames = None
 
 _V24 = (2, 4, 0)
 _V23 = (2, 3, 0)
@@ -156,8 +163,168 @@ def determine_bpi(data, frames, EMPTY=b"\x00" * 10):
     return BitPaddedInt
 
 
+# --- the C frame reader's table ---------------------------------------------
+
+# How _native.id3_read_frames reads each spec class (its opcodes); a frame
+# class is built in C only if every one of its specs is listed here.
+_SPEC_OPCODES = {
+    specs.EncodingSpec: 1,
+    specs.Latin1TextSpec: 2,
+    specs.StringSpec: 3,
+    specs.FrameIDSpec: 3,
+    specs.PictureTypeSpec: 4,
+    specs.ByteSpec: 5,
+    specs.EncodedTextSpec: 6,
+    specs.EncodedNumericTextSpec: 6,
+    specs.EncodedNumericPartTextSpec: 6,
+    specs.BinaryDataSpec: 7,
+    specs.IntegerSpec: 8,
+    specs.SizedIntegerSpec: 9,
+}
+_TEXT_SPECS = (specs.EncodedTextSpec, specs.EncodedNumericTextSpec,
+               specs.EncodedNumericPartTextSpec)
+_OP_MULTI_TEXT, _OP_MULTI_STAMP, _OP_MULTI_PAIRS = 10, 11, 12
+
+# HashKey properties that join the frame ID and some fields with ":" (a
+# bytes field shown as Latin-1), so C can make the key.  APIC's adds its
+# salt, which is "" for every frame read from a file.
+_HASH_FIELDS = {
+    Frame.HashKey: (),
+    TXXX.HashKey: ("desc",),
+    WXXX.HashKey: ("desc",),
+    GEOB.HashKey: ("desc",),
+    APIC.HashKey: ("desc",),
+    COMM.HashKey: ("desc", "lang"),
+    USLT.HashKey: ("desc", "lang"),
+    UrlFrameU.HashKey: ("url",),
+    POPM.HashKey: ("email",),
+    UFID.HashKey: ("owner",),
+    PRIV.HashKey: ("owner", "data"),
+}
+
+
+def _spec_op(spec):
+    """(opcode, argument) for one spec, or None if C does not read it."""
+    kind = type(spec)
+    if kind is specs.MultiSpec:
+        parts = [type(s) for s in spec.specs]
+        if parts == [specs.TimeStampSpec]:
+            return _OP_MULTI_STAMP, 0
+        if len(parts) == 1 and parts[0] in _TEXT_SPECS:
+            return _OP_MULTI_TEXT, 0
+        if len(parts) == 2 and all(p in _TEXT_SPECS for p in parts):
+            return _OP_MULTI_PAIRS, 0
+        return None
+    op = _SPEC_OPCODES.get(kind)
+    if op == 3:
+        return op, spec.len
+    if op == 9:
+        size = spec._SizedIntegerSpec__sz
+        return (op, size) if 0 < size <= 8 else None
+    return None if op is None else (op, 0)
+
+
+def _frame_entry(cls):
+    """The entry of one frame class in the C reader's table, or None when
+    only its Python _fromData may read it."""
+    if (cls.__new__ is not object.__new__
+            or cls._fromData.__func__ is not Frame._fromData.__func__
+            or cls._readData is not Frame._readData):
+        return None
+    fields = list(cls._framespec) + list(cls._optionalspec)
+    program = []
+    has_encoding = False
+    for spec in fields:
+        op = _spec_op(spec)
+        if op is None:
+            return None
+        if op[0] == 1:
+            has_encoding = True
+        elif op[0] in (6, 10, 11, 12) and not has_encoding:
+            return None
+        program += op
+    names = tuple(spec.name for spec in fields)
+    if len(set(names)) != len(names) or len(names) > 16:
+        return None
+
+    frame_id = cls.__name__
+    hash_fields = _HASH_FIELDS.get(cls.HashKey)
+    if (hash_fields is None or len(frame_id) != 4
+            or cls.FrameID is not Frame.FrameID
+            or cls._upgrade_frame is not Frame._upgrade_frame
+            or (cls.HashKey is APIC.HashKey and cls.salt != "")
+            or not set(hash_fields) <= set(names[:len(cls._framespec)])):
+        hash_index = None  # the frame goes through ID3Tags._add
+    else:
+        hash_index = tuple(names.index(name) for name in hash_fields)
+    return (bytes(program), names, len(cls._framespec), frame_id, hash_index)
+
+
+def _build_native_context():
+    table = {}
+    for cls in list(Frames.values()) + list(Frames_2_2.values()):
+        entry = _frame_entry(cls)
+        if entry is not None:
+            table[cls] = entry
+    pictypes = tuple(specs.PictureType(i) for i in range(256))
+    return (table, specs._ENCODINGS, pictypes, specs.ID3TimeStamp,
+            ID3JunkFrameError, Frames_2_2, ())
+
+
+_NATIVE_CONTEXT = None
+
+
+def _native_context():
+    """The table and values _native.id3_read_frames works with."""
+    global _NATIVE_CONTEXT
+    if _NATIVE_CONTEXT is None:
+        _NATIVE_CONTEXT = _build_native_context()
+    return _NATIVE_CONTEXT
+
+
 def read_frames(id3, data, frames):
     """Parse the frames of a tag body.
+
+    ``id3`` is the ID3Header (version and flags), ``data`` the tag bytes
+    after the header, ``frames`` the frame classes by ID.  Returns
+    (frames read, raw bytes of the frames with no class or that could not
+    be decoded, the bytes after the last frame: padding or junk).  Frames
+    whose content is broken are dropped."""
+
+    if _c_read_frames is None:
+        return _py_read_frames(id3, data, frames)
+    result = []
+    unsupported_frames, data = _read_frames_into(id3, data, frames, result, None)
+    return result, unsupported_frames, data
+
+
+def _read_frames_into(id3, data, frames, sink, add):
+    """read_frames in C, each frame going to ``sink`` (see
+    _native.id3_read_frames); returns (unsupported frames, rest)."""
+
+    version = id3.version
+    assert version >= _V22
+    unsync = id3.f_unsynch
+    if version >= _V24:
+        minor = 4
+    else:
+        minor = 3 if version >= _V23 else 2
+        if unsync:
+            # Before v2.4 unsynchronisation applies to the whole tag body.
+            try:
+                data = unsynch.decode(data)
+            except ValueError:
+                pass
+            unsync = False
+    if type(data) is not bytes:
+        data = bytes(data)
+    return _c_read_frames(_NATIVE_CONTEXT or _native_context(), id3, data,
+                          minor, unsync, frames, sink, add)
+
+
+def _py_read_frames(id3, data, frames):
+    """Parse the frames of a tag body (the reference walk; read_frames
+    does the same in C where the extension is there).
 
     ``id3`` is the ID3Header (version and flags), ``data`` the tag bytes
     after the header, ``frames`` the frame classes by ID.  Returns
@@ -311,6 +478,21 @@ def _valid_v23_stamp(text):
     return _FOUR_DIGITS.fullmatch(text) is not None
 
 
+# Classes (ID3Tags and subclasses) whose frames the C reader may put into
+# their dict itself: those that store and look up frames as ID3Tags does.
+_PLAIN_STORES = {}
+
+
+def _stores_plainly(cls):
+    plain = _PLAIN_STORES.get(cls)
+    if plain is None:
+        plain = _PLAIN_STORES[cls] = all(
+            getattr(cls, name) is getattr(ID3Tags, name)
+            for name in ("__setitem__", "__getitem__", "__contains__",
+                         "_add", "keys"))
+    return plain
+
+
 class ID3Tags(DictProxy, Tags):
     """The frames of an ID3v2 tag, keyed by their HashKey ("TIT2",
     "COMM:desc:eng", ...).  ``unknown_frames`` holds the raw bytes of
@@ -325,10 +507,17 @@ class ID3Tags(DictProxy, Tags):
         super().__init__(*args, **kwargs)
 
     def _read(self, header, data):
-        frames, unknown_frames, data = read_frames(
-            header, data, header.known_frames)
-        for frame in frames:
-            self._add(frame, False)
+        if _c_read_frames is not None and _stores_plainly(type(self)):
+            # Frames go straight into our dict (the ones whose key is taken
+            # through _add, to be merged).
+            unknown_frames, data = _read_frames_into(
+                header, data, header.known_frames, self._DictProxy__dict,
+                self._add)
+        else:
+            frames, unknown_frames, data = read_frames(
+                header, data, header.known_frames)
+            for frame in frames:
+                self._add(frame, False)
         self.unknown_frames = unknown_frames
         self._unknown_v2_version = header.version[1]
         return data
