@@ -20,6 +20,7 @@
 #include "flac/flac.h"
 #include "mpeg/mpeg.h"
 #include "vorbis/vcomment.h"
+#include "id3_objects.h"
 
 typedef struct native_state {
     PyObject *parse_error; /* _native.ParseError */
@@ -738,6 +739,8 @@ static PyMethodDef native_methods[] = {
     {"read_id3", (PyCFunction)(void (*)(void))read_id3, METH_VARARGS | METH_KEYWORDS,
      read_id3_doc},
     {"read_mpeg_info", read_mpeg_info, METH_VARARGS, read_mpeg_info_doc},
+    {"id3_read_frames", (PyCFunction)(void (*)(void))cm_py_id3_read_frames, METH_FASTCALL,
+     cm_py_id3_read_frames_doc},
     {NULL, NULL, 0, NULL},
 };
 
