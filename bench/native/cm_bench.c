@@ -4,16 +4,30 @@
  *
  * Public API only (include/cmutagen.h): cm_read_mem() (mem mode, zero-copy
  * over the loaded buffer) or cm_read_file() (path mode: the library opens,
- * reads and closes the file), then cm_doc_flac() and cm_doc_free().
+ * reads and closes the file), then cm_doc_flac() or cm_doc_mp3(), and
+ * cm_doc_free().
  *
  * The format is taken from the list file's format column and passed as
- * cm_read_opts.format (CM_FORMAT_FLAC), not detected with CM_FORMAT_AUTO:
- * TagLib and lofty are also given the format, so no side pays for detection.
+ * cm_read_opts.format (CM_FORMAT_FLAC, CM_FORMAT_MP3), not detected with
+ * CM_FORMAT_AUTO: TagLib and lofty are also given the format, so no side
+ * pays for detection.
  *
- * "Touch every value": the audio properties, the vendor string, every
- * Vorbis comment key and value (run through cm_utf8_valid(), the decode step
- * for text that is UTF-8 already, then hashed), every picture's fields and
- * every byte of its data.
+ * "Touch every value":
+ *   FLAC: the audio properties, the vendor string, every Vorbis comment key
+ *   and value (run through cm_utf8_valid(), the decode step for text that
+ *   is UTF-8 already, then hashed), every picture's fields and every byte
+ *   of its data.
+ *   MP3: every ID3v2 frame's id and status, and its decoded view: every
+ *   text value, description, language and MIME type as UTF-8 (Latin-1 and
+ *   UTF-16 were transcoded by the parse; each is validated and hashed),
+ *   picture type, rating and counter, every byte of picture and binary
+ *   data, and the body of frames the library does not decode; the ID3v1
+ *   fields; the MPEG audio properties once the library computes them.
+ *
+ * The dump writes ID3v2 frames as the library returns them (an ID3v2.3
+ * date stays in TYER/TDAT; native.py's table maps it to the TDRC the other
+ * libraries show), under mutagen's keys (TXXX:desc, COMM:desc:lang,
+ * UFID:owner...), and the ID3v1 tag only when there is no ID3v2 tag.
  */
 #include "common.h"
 
@@ -25,6 +39,8 @@ static const struct {
     cm_format format;
 } formats[] = {
     {"flac", CM_FORMAT_FLAC},
+    {"mp3-id3v23", CM_FORMAT_MP3},
+    {"mp3-id3v24", CM_FORMAT_MP3},
 };
 
 static const char not_implemented[] = "format not implemented in cmutagen yet";
@@ -62,13 +78,8 @@ static uint64_t touch_text(uint64_t h, cm_str s)
     return bench_fnv1a(h, s.ptr, s.len);
 }
 
-static bool run(const bench_input *in, bool mem, uint64_t *hash, char *err)
+static uint64_t touch_flac(uint64_t h, const cm_flac *f)
 {
-    cm_doc *doc = read_doc(in, mem, err);
-    if (!doc)
-        return false;
-    const cm_flac *f = cm_doc_flac(doc);
-    uint64_t h = *hash;
     const cm_flac_streaminfo *si = &f->streaminfo;
     double length = f->length;
     uint64_t length_bits;
@@ -98,17 +109,85 @@ static bool run(const bench_input *in, bool mem, uint64_t *hash, char *err)
         h = bench_hash_u64(h, p->colors);
         h = bench_touch_bulk(h, p->data.ptr, p->data.len);
     }
-    *hash = h;
-    cm_doc_free(doc);
-    return true;
+    return h;
 }
 
-static bool dump(const bench_input *in, bool mem, char *err)
+static uint64_t touch_frame(uint64_t h, const cm_id3_frame *f)
+{
+    h = bench_fnv1a(h, f->id, 4);
+    h = bench_hash_u64(h, (uint64_t)f->status << 8 | f->kind);
+    if (f->kind == CM_ID3_KIND_NONE || f->junk || f->status != CM_ID3_FRAME_OK)
+        return bench_touch_bulk(h, f->body.ptr, f->body.len);
+    h = bench_hash_u64(h, f->encoding);
+    for (size_t i = 0; i < f->text_count; i++)
+        h = touch_text(h, f->text[i]);
+    switch (f->kind) {
+    case CM_ID3_KIND_USER_TEXT:
+    case CM_ID3_KIND_USER_URL:
+        return touch_text(h, f->desc);
+    case CM_ID3_KIND_COMMENT:
+        h = bench_fnv1a(h, f->lang, 3);
+        return touch_text(h, f->desc);
+    case CM_ID3_KIND_PICTURE:
+        h = bench_hash_u64(h, f->picture_type);
+        h = touch_text(h, f->mime);
+        h = touch_text(h, f->desc);
+        return bench_touch_bulk(h, f->data.ptr, f->data.len);
+    case CM_ID3_KIND_OWNER_DATA:
+        h = touch_text(h, f->desc);
+        return bench_touch_bulk(h, f->data.ptr, f->data.len);
+    case CM_ID3_KIND_POPULARIMETER:
+        h = touch_text(h, f->desc);
+        return bench_hash_u64(h, (uint64_t)f->rating << 56 ^ f->count);
+    default:
+        return h;
+    }
+}
+
+static uint64_t touch_mp3(uint64_t h, const cm_mp3 *m)
+{
+    if (m->id3v2)
+        for (size_t i = 0; i < m->id3v2->frame_count; i++)
+            h = touch_frame(h, &m->id3v2->frames[i]);
+    if (m->id3v1) {
+        const cm_id3v1 *v1 = m->id3v1;
+        h = touch_text(h, v1->title);
+        h = touch_text(h, v1->artist);
+        h = touch_text(h, v1->album);
+        h = touch_text(h, v1->year);
+        h = touch_text(h, v1->comment);
+        h = bench_hash_u64(h, (uint64_t)v1->track << 8 | v1->genre);
+    }
+    if (m->info) {
+        const cm_mpeg_info *i = m->info;
+        uint64_t length_bits;
+        memcpy(&length_bits, &i->length, sizeof length_bits);
+        h = bench_hash_u64(h, length_bits);
+        h = bench_hash_u64(h, i->bitrate);
+        h = bench_hash_u64(h, i->sample_rate);
+        h = bench_hash_u64(h, i->channels);
+        h = bench_hash_u64(h, (uint64_t)i->layer << 32 | i->mode << 16 | i->bitrate_mode);
+        h = touch_text(h, i->encoder_info);
+        h = touch_text(h, i->encoder_settings);
+    }
+    return h;
+}
+
+static bool run(const bench_input *in, bool mem, uint64_t *hash, char *err)
 {
     cm_doc *doc = read_doc(in, mem, err);
     if (!doc)
         return false;
-    const cm_flac *f = cm_doc_flac(doc);
+    if (cm_doc_flac(doc))
+        *hash = touch_flac(*hash, cm_doc_flac(doc));
+    else
+        *hash = touch_mp3(*hash, cm_doc_mp3(doc));
+    cm_doc_free(doc);
+    return true;
+}
+
+static void dump_flac(const cm_flac *f)
+{
     if (f->vcomment) {
         const cm_vcomment *vc = f->vcomment;
         for (size_t i = 0; i < vc->count; i++) {
@@ -127,6 +206,125 @@ static bool dump(const bench_input *in, bool mem, char *err)
     bench_dump_prop_int("sample_rate", f->streaminfo.sample_rate);
     bench_dump_prop_int("channels", f->streaminfo.channels);
     bench_dump_prop_int("bits_per_sample", f->streaminfo.bits_per_sample);
+}
+
+/* A dump key built from parts joined by ':' ("COMM", desc, lang). */
+typedef struct key_buf {
+    char text[512];
+    size_t len;
+} key_buf;
+
+static void key_add(key_buf *k, const char *p, size_t n)
+{
+    if (k->len && k->len < sizeof k->text)
+        k->text[k->len++] = ':';
+    if (n > sizeof k->text - k->len)
+        n = sizeof k->text - k->len;
+    memcpy(k->text + k->len, p, n);
+    k->len += n;
+}
+
+static void dump_binary(const key_buf *k, cm_bytes data)
+{
+    char value[64];
+    int n = snprintf(value, sizeof value, "bin:%zu:%016llx", data.len,
+                     (unsigned long long)bench_fnv1a(BENCH_FNV_INIT, data.ptr, data.len));
+    bench_dump_tag(k->text, k->len, value, (size_t)n);
+}
+
+static void dump_frame(const cm_id3_frame *f)
+{
+    if (f->status != CM_ID3_FRAME_OK || f->junk)
+        return;
+    const char *id = f->id;
+    key_buf k = {{0}, 0};
+    key_add(&k, id, strlen(id));
+    switch (f->kind) {
+    case CM_ID3_KIND_USER_TEXT:
+    case CM_ID3_KIND_USER_URL:
+        key_add(&k, f->desc.ptr, f->desc.len);
+        break;
+    case CM_ID3_KIND_COMMENT:
+        key_add(&k, f->desc.ptr, f->desc.len);
+        key_add(&k, f->lang, strlen(f->lang));
+        break;
+    case CM_ID3_KIND_PICTURE:
+        bench_dump_picture(f->picture_type, f->mime.ptr, f->mime.len, f->data.ptr, f->data.len);
+        return;
+    case CM_ID3_KIND_OWNER_DATA:
+        key_add(&k, f->desc.ptr, f->desc.len);
+        dump_binary(&k, f->data);
+        return;
+    case CM_ID3_KIND_POPULARIMETER: {
+        key_add(&k, f->desc.ptr, f->desc.len);
+        char value[48];
+        int n = snprintf(value, sizeof value, "%u/%llu", f->rating, (unsigned long long)f->count);
+        bench_dump_tag(k.text, k.len, value, (size_t)n);
+        return;
+    }
+    case CM_ID3_KIND_NONE:
+        dump_binary(&k, f->body);
+        return;
+    default:
+        break;
+    }
+    for (size_t i = 0; i < f->text_count; i++)
+        bench_dump_tag(k.text, k.len, f->text[i].ptr, f->text[i].len);
+}
+
+/* As the other programs do: the ID3v1 tag shows only without an ID3v2
+ * tag, as the frames mutagen makes of it; empty fields make none. */
+static void dump_id3v1(const cm_id3v1 *v1)
+{
+    static const char genre_key[] = "TCON";
+    const struct {
+        const char *key;
+        cm_str value;
+    } fields[] = {
+        {"TIT2", v1->title}, {"TPE1", v1->artist}, {"TALB", v1->album}, {"TDRC", v1->year},
+        {"COMM:ID3v1 Comment:eng", v1->comment},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i].value.len)
+            bench_dump_tag(fields[i].key, strlen(fields[i].key), fields[i].value.ptr,
+                           fields[i].value.len);
+    char num[8];
+    if (v1->track) {
+        int n = snprintf(num, sizeof num, "%u", v1->track);
+        bench_dump_tag("TRCK", 4, num, (size_t)n);
+    }
+    if (v1->genre != 255) {
+        int n = snprintf(num, sizeof num, "%u", v1->genre);
+        bench_dump_tag(genre_key, 4, num, (size_t)n);
+    }
+}
+
+static void dump_mp3(const cm_mp3 *m)
+{
+    const cm_id3v2 *t = m->id3v2;
+    if (t) {
+        for (size_t i = 0; i < t->frame_count; i++)
+            dump_frame(&t->frames[i]);
+    } else if (m->id3v1) {
+        dump_id3v1(m->id3v1);
+    }
+    if (m->info) {
+        bench_dump_prop_double("length", m->info->length);
+        bench_dump_prop_int("bitrate", m->info->bitrate);
+        bench_dump_prop_int("sample_rate", m->info->sample_rate);
+        bench_dump_prop_int("channels", m->info->channels);
+    }
+}
+
+static bool dump(const bench_input *in, bool mem, char *err)
+{
+    cm_doc *doc = read_doc(in, mem, err);
+    if (!doc)
+        return false;
+    if (cm_doc_flac(doc))
+        dump_flac(cm_doc_flac(doc));
+    else
+        dump_mp3(cm_doc_mp3(doc));
     cm_doc_free(doc);
     return true;
 }
