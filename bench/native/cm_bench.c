@@ -112,6 +112,14 @@ static uint64_t touch_flac(uint64_t h, const cm_flac *f)
     return h;
 }
 
+/* ID3 text is UTF-8 already checked by the parse (UTF-8 frames are
+ * validated, Latin-1 and UTF-16 transcoded): hash it, length first, as the
+ * TagLib and lofty programs hash the UTF-8 their libraries give them. */
+static uint64_t touch_id3_text(uint64_t h, cm_str s)
+{
+    return bench_fnv1a(bench_hash_u64(h, s.len), s.ptr, s.len);
+}
+
 static uint64_t touch_frame(uint64_t h, const cm_id3_frame *f)
 {
     h = bench_fnv1a(h, f->id, 4);
@@ -120,24 +128,24 @@ static uint64_t touch_frame(uint64_t h, const cm_id3_frame *f)
         return bench_touch_bulk(h, f->body.ptr, f->body.len);
     h = bench_hash_u64(h, f->encoding);
     for (size_t i = 0; i < f->text_count; i++)
-        h = touch_text(h, f->text[i]);
+        h = touch_id3_text(h, f->text[i]);
     switch (f->kind) {
     case CM_ID3_KIND_USER_TEXT:
     case CM_ID3_KIND_USER_URL:
-        return touch_text(h, f->desc);
+        return touch_id3_text(h, f->desc);
     case CM_ID3_KIND_COMMENT:
         h = bench_fnv1a(h, f->lang, 3);
-        return touch_text(h, f->desc);
+        return touch_id3_text(h, f->desc);
     case CM_ID3_KIND_PICTURE:
         h = bench_hash_u64(h, f->picture_type);
-        h = touch_text(h, f->mime);
-        h = touch_text(h, f->desc);
+        h = touch_id3_text(h, f->mime);
+        h = touch_id3_text(h, f->desc);
         return bench_touch_bulk(h, f->data.ptr, f->data.len);
     case CM_ID3_KIND_OWNER_DATA:
-        h = touch_text(h, f->desc);
+        h = touch_id3_text(h, f->desc);
         return bench_touch_bulk(h, f->data.ptr, f->data.len);
     case CM_ID3_KIND_POPULARIMETER:
-        h = touch_text(h, f->desc);
+        h = touch_id3_text(h, f->desc);
         return bench_hash_u64(h, (uint64_t)f->rating << 56 ^ f->count);
     default:
         return h;
@@ -151,11 +159,11 @@ static uint64_t touch_mp3(uint64_t h, const cm_mp3 *m)
             h = touch_frame(h, &m->id3v2->frames[i]);
     if (m->id3v1) {
         const cm_id3v1 *v1 = m->id3v1;
-        h = touch_text(h, v1->title);
-        h = touch_text(h, v1->artist);
-        h = touch_text(h, v1->album);
-        h = touch_text(h, v1->year);
-        h = touch_text(h, v1->comment);
+        h = touch_id3_text(h, v1->title);
+        h = touch_id3_text(h, v1->artist);
+        h = touch_id3_text(h, v1->album);
+        h = touch_id3_text(h, v1->year);
+        h = touch_id3_text(h, v1->comment);
         h = bench_hash_u64(h, (uint64_t)v1->track << 8 | v1->genre);
     }
     if (m->info) {
@@ -167,8 +175,8 @@ static uint64_t touch_mp3(uint64_t h, const cm_mp3 *m)
         h = bench_hash_u64(h, i->sample_rate);
         h = bench_hash_u64(h, i->channels);
         h = bench_hash_u64(h, (uint64_t)i->layer << 32 | i->mode << 16 | i->bitrate_mode);
-        h = touch_text(h, i->encoder_info);
-        h = touch_text(h, i->encoder_settings);
+        h = touch_id3_text(h, i->encoder_info);
+        h = touch_id3_text(h, i->encoder_settings);
     }
     return h;
 }

@@ -120,28 +120,27 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
         return NULL;
     }
 
+    /* The arena takes memory on its first use: a parser that asks for more
+     * of the file before building anything costs no allocation. */
     cm_arena arena;
     cm_arena_init(&arena);
-    cm_doc *doc = cm_arena_calloc(&arena, 1, sizeof *doc);
-    if (!doc) {
-        cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
-        return NULL;
-    }
-    doc->format = format;
     cm_status st;
-    if (format == CM_FORMAT_FLAC) {
-        cm_flac *flac = NULL;
+    cm_flac *flac = NULL;
+    cm_mp3 *mp3 = NULL;
+    if (format == CM_FORMAT_FLAC)
         st = cm_flac_parse(src.head, src.head_len, src.file_size, &arena, &flac, err);
-        doc->flac = flac;
-    } else {
-        cm_mp3 *mp3 = NULL;
+    else
         st = cm_mp3_parse(&src, format == CM_FORMAT_ID3, &arena, &mp3, err);
-        doc->mp3 = mp3;
-    }
-    if (st != CM_OK) {
+    cm_doc *doc = st == CM_OK ? cm_arena_calloc(&arena, 1, sizeof *doc) : NULL;
+    if (!doc) {
+        if (st == CM_OK)
+            cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
         cm_arena_release(&arena);
         return NULL;
     }
+    doc->format = format;
+    doc->flac = flac;
+    doc->mp3 = mp3;
     doc->arena = arena;
     return doc;
 }

@@ -9,43 +9,42 @@
 #include "id3v2.h"
 #include "text.h"
 
-/* mutagen's ID3v2.3/2.4 frame classes, sorted for bsearch-style lookup. */
-static const char known_ids[][4] = {
-    {'A','E','N','C'}, {'A','P','I','C'}, {'A','S','P','I'}, {'C','H','A','P'}, {'C','O','M','M'},
-    {'C','O','M','R'}, {'C','T','O','C'}, {'E','N','C','R'}, {'E','Q','U','2'}, {'E','T','C','O'},
-    {'G','E','O','B'}, {'G','R','I','D'}, {'G','R','P','1'}, {'I','P','L','S'}, {'L','I','N','K'},
-    {'M','C','D','I'}, {'M','L','L','T'}, {'M','V','I','N'}, {'M','V','N','M'}, {'O','W','N','E'},
-    {'P','C','N','T'}, {'P','C','S','T'}, {'P','O','P','M'}, {'P','O','S','S'}, {'P','R','I','V'},
-    {'R','B','U','F'}, {'R','V','A','2'}, {'R','V','A','D'}, {'R','V','R','B'}, {'S','E','E','K'},
-    {'S','I','G','N'}, {'S','Y','L','T'}, {'S','Y','T','C'}, {'T','A','L','B'}, {'T','B','P','M'},
-    {'T','C','A','T'}, {'T','C','M','P'}, {'T','C','O','M'}, {'T','C','O','N'}, {'T','C','O','P'},
-    {'T','D','A','T'}, {'T','D','E','N'}, {'T','D','E','S'}, {'T','D','L','Y'}, {'T','D','O','R'},
-    {'T','D','R','C'}, {'T','D','R','L'}, {'T','D','T','G'}, {'T','E','N','C'}, {'T','E','X','T'},
-    {'T','F','L','T'}, {'T','G','I','D'}, {'T','I','M','E'}, {'T','I','P','L'}, {'T','I','T','1'},
-    {'T','I','T','2'}, {'T','I','T','3'}, {'T','K','E','Y'}, {'T','K','W','D'}, {'T','L','A','N'},
-    {'T','L','E','N'}, {'T','M','C','L'}, {'T','M','E','D'}, {'T','M','O','O'}, {'T','O','A','L'},
-    {'T','O','F','N'}, {'T','O','L','Y'}, {'T','O','P','E'}, {'T','O','R','Y'}, {'T','O','W','N'},
-    {'T','P','E','1'}, {'T','P','E','2'}, {'T','P','E','3'}, {'T','P','E','4'}, {'T','P','O','S'},
-    {'T','P','R','O'}, {'T','P','U','B'}, {'T','R','C','K'}, {'T','R','D','A'}, {'T','R','S','N'},
-    {'T','R','S','O'}, {'T','S','I','Z'}, {'T','S','O','2'}, {'T','S','O','A'}, {'T','S','O','C'},
-    {'T','S','O','P'}, {'T','S','O','T'}, {'T','S','R','C'}, {'T','S','S','E'}, {'T','S','S','T'},
-    {'T','X','X','X'}, {'T','Y','E','R'}, {'U','F','I','D'}, {'U','S','E','R'}, {'U','S','L','T'},
-    {'W','C','O','M'}, {'W','C','O','P'}, {'W','F','E','D'}, {'W','O','A','F'}, {'W','O','A','R'},
-    {'W','O','A','S'}, {'W','O','R','S'}, {'W','P','A','Y'}, {'W','P','U','B'}, {'W','X','X','X'},
+/* A 4-byte frame id as one big-endian number: ids compare as numbers, in
+ * the same order as their bytes. */
+#define ID(s) ((uint32_t)(s)[0] << 24 | (uint32_t)(s)[1] << 16 | (uint32_t)(s)[2] << 8 | (uint32_t)(s)[3])
+
+/* mutagen's ID3v2.3/2.4 frame classes, sorted for a binary search: it runs
+ * twice per frame header when v2.4 sizes are checked. */
+static const uint32_t known_ids[] = {
+    ID("AENC"), ID("APIC"), ID("ASPI"), ID("CHAP"), ID("COMM"), ID("COMR"), ID("CTOC"),
+    ID("ENCR"), ID("EQU2"), ID("ETCO"), ID("GEOB"), ID("GRID"), ID("GRP1"), ID("IPLS"),
+    ID("LINK"), ID("MCDI"), ID("MLLT"), ID("MVIN"), ID("MVNM"), ID("OWNE"), ID("PCNT"),
+    ID("PCST"), ID("POPM"), ID("POSS"), ID("PRIV"), ID("RBUF"), ID("RVA2"), ID("RVAD"),
+    ID("RVRB"), ID("SEEK"), ID("SIGN"), ID("SYLT"), ID("SYTC"), ID("TALB"), ID("TBPM"),
+    ID("TCAT"), ID("TCMP"), ID("TCOM"), ID("TCON"), ID("TCOP"), ID("TDAT"), ID("TDEN"),
+    ID("TDES"), ID("TDLY"), ID("TDOR"), ID("TDRC"), ID("TDRL"), ID("TDTG"), ID("TENC"),
+    ID("TEXT"), ID("TFLT"), ID("TGID"), ID("TIME"), ID("TIPL"), ID("TIT1"), ID("TIT2"),
+    ID("TIT3"), ID("TKEY"), ID("TKWD"), ID("TLAN"), ID("TLEN"), ID("TMCL"), ID("TMED"),
+    ID("TMOO"), ID("TOAL"), ID("TOFN"), ID("TOLY"), ID("TOPE"), ID("TORY"), ID("TOWN"),
+    ID("TPE1"), ID("TPE2"), ID("TPE3"), ID("TPE4"), ID("TPOS"), ID("TPRO"), ID("TPUB"),
+    ID("TRCK"), ID("TRDA"), ID("TRSN"), ID("TRSO"), ID("TSIZ"), ID("TSO2"), ID("TSOA"),
+    ID("TSOC"), ID("TSOP"), ID("TSOT"), ID("TSRC"), ID("TSSE"), ID("TSST"), ID("TXXX"),
+    ID("TYER"), ID("UFID"), ID("USER"), ID("USLT"), ID("WCOM"), ID("WCOP"), ID("WFED"),
+    ID("WOAF"), ID("WOAR"), ID("WOAS"), ID("WORS"), ID("WPAY"), ID("WPUB"), ID("WXXX"),
 };
 
 bool cm_id3_is_known_frame_id(const uint8_t id[4])
 {
+    uint32_t key = ID(id);
     size_t lo = 0, hi = sizeof known_ids / sizeof known_ids[0];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = memcmp(id, known_ids[mid], 4);
-        if (c == 0)
+        if (known_ids[mid] == key)
             return true;
-        if (c < 0)
-            hi = mid;
-        else
+        if (known_ids[mid] < key)
             lo = mid + 1;
+        else
+            hi = mid;
     }
     return false;
 }
@@ -78,33 +77,33 @@ const char *cm_id3_upgrade_v22_id(const uint8_t id[3])
     return NULL;
 }
 
-/* Which view a frame id gets: the v2.3/2.4 id and its v2.2 twin. */
+/* Which view a frame id gets, by its v2.3/2.4 id or its v2.2 twin. */
 static const struct {
-    const char *id4, *id3;
+    uint32_t id4, id3; /* ID() of the id; the v2.2 one NUL-padded, 0 for none */
     cm_id3_kind kind;
 } kinds[] = {
-    {"TXXX", "TXX", CM_ID3_KIND_USER_TEXT},
-    {"WXXX", "WXX", CM_ID3_KIND_USER_URL},
-    {"COMM", "COM", CM_ID3_KIND_COMMENT},
-    {"USLT", "ULT", CM_ID3_KIND_COMMENT},
-    {"APIC", "PIC", CM_ID3_KIND_PICTURE},
-    {"UFID", "UFI", CM_ID3_KIND_OWNER_DATA},
-    {"PRIV", NULL, CM_ID3_KIND_OWNER_DATA},
-    {"POPM", "POP", CM_ID3_KIND_POPULARIMETER},
+    {ID("TXXX"), ID("TXX"), CM_ID3_KIND_USER_TEXT},
+    {ID("WXXX"), ID("WXX"), CM_ID3_KIND_USER_URL},
+    {ID("COMM"), ID("COM"), CM_ID3_KIND_COMMENT},
+    {ID("USLT"), ID("ULT"), CM_ID3_KIND_COMMENT},
+    {ID("APIC"), ID("PIC"), CM_ID3_KIND_PICTURE},
+    {ID("UFID"), ID("UFI"), CM_ID3_KIND_OWNER_DATA},
+    {ID("PRIV"), 0, CM_ID3_KIND_OWNER_DATA},
+    {ID("POPM"), ID("POP"), CM_ID3_KIND_POPULARIMETER},
 };
 
 static cm_id3_kind kind_of(const char *id)
 {
+    /* text and URL frames, the common case, are known by their letter */
+    uint32_t key = ID(id);
     bool v22 = id[3] == '\0';
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        const char *want = v22 ? kinds[i].id3 : kinds[i].id4;
-        if (want && strcmp(id, want) == 0)
-            return kinds[i].kind;
+    if (id[0] == 'T' || id[0] == 'W') {
+        if (key != (v22 ? ID("TXX") : ID("TXXX")) && key != (v22 ? ID("WXX") : ID("WXXX")))
+            return id[0] == 'T' ? CM_ID3_KIND_TEXT : CM_ID3_KIND_URL;
     }
-    if (id[0] == 'T')
-        return CM_ID3_KIND_TEXT;
-    if (id[0] == 'W')
-        return CM_ID3_KIND_URL;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (key == (v22 ? kinds[i].id3 : kinds[i].id4))
+            return kinds[i].kind;
     return CM_ID3_KIND_NONE;
 }
 

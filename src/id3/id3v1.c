@@ -36,9 +36,10 @@ cm_status cm_id3v1_parse(const uint8_t *tail, size_t tail_len, uint64_t file_siz
     /* The first "TAG" in the window; a tag if it starts 124 to 128 bytes
      * from the end. */
     size_t at = tail_len;
-    for (size_t i = 0; i + 3 <= tail_len; i++) {
-        if (memcmp(tail + i, "TAG", 3) == 0) {
-            at = i;
+    for (const uint8_t *t = tail, *end = tail + tail_len;
+         (t = memchr(t, 'T', (size_t)(end - t))) != NULL && end - t >= 3; t++) {
+        if (t[1] == 'A' && t[2] == 'G') {
+            at = (size_t)(t - tail);
             break;
         }
     }

@@ -291,9 +291,35 @@ static void bpi_walk(const uint8_t *d, size_t len, bool syncsafe, int64_t *known
     *off = o - n;
 }
 
+/* Whether the two readings walk the same way: every size the syncsafe
+ * walk meets is below 128, where both readings agree.  *off is where the
+ * walk lands (as in bpi_walk). */
+static bool bpi_readings_agree(const uint8_t *d, size_t len, int64_t *off)
+{
+    int64_t o = 0, n = (int64_t)len;
+    while (o < n - HEADER_SIZE) {
+        const uint8_t *h = d + o;
+        if (all_zero(h, HEADER_SIZE)) {
+            *off = -((n - o) % HEADER_SIZE);
+            return true;
+        }
+        if (h[4] | h[5] | h[6] | (h[7] & 0x80))
+            return false;
+        o += HEADER_SIZE + h[7];
+    }
+    *off = o - n;
+    return true;
+}
+
 static bool v24_sizes_are_syncsafe(const uint8_t *d, size_t len)
 {
     int64_t known_bpi, off_bpi, known_int, off_int;
+    /* Most tags are settled by one walk that needs no frame id lookups:
+     * with the two readings agreeing, they find as many known frames and
+     * land at the same place, and only landing one byte past the end
+     * picks plain integers. */
+    if (bpi_readings_agree(d, len, &off_bpi))
+        return off_bpi != 1;
     bpi_walk(d, len, true, &known_bpi, &off_bpi);
     bpi_walk(d, len, false, &known_int, &off_int);
     return !(known_int > known_bpi || (known_int == known_bpi && off_bpi >= 1 && off_int <= 1));
