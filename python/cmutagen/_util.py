@@ -277,6 +277,48 @@ class DictProxy(DictMixin):
     def keys(self):
         return self.__dict.keys()
 
+    # The DictMixin methods below read the dict straight away, giving what
+    # DictMixin would through __getitem__ and keys() (without raising and
+    # catching KeyError for every miss), unless a subclass changed those.
+
+    def __plain(self):
+        cls = type(self)
+        return cls.__getitem__ is _PROXY_GETITEM and cls.keys is _PROXY_KEYS
+
+    def __contains__(self, key):
+        if self.__plain():
+            return key in self.__dict
+        return DictMixin.__contains__(self, key)
+
+    def __iter__(self):
+        if self.__plain():
+            return iter(self.__dict)
+        return DictMixin.__iter__(self)
+
+    def __len__(self):
+        if self.__plain():
+            return len(self.__dict)
+        return DictMixin.__len__(self)
+
+    def values(self):
+        if self.__plain():
+            return list(self.__dict.values())
+        return DictMixin.values(self)
+
+    def items(self):
+        if self.__plain():
+            return list(self.__dict.items())
+        return DictMixin.items(self)
+
+    def get(self, key, default=None):
+        if self.__plain():
+            return self.__dict.get(key, default)
+        return DictMixin.get(self, key, default)
+
+
+_PROXY_GETITEM = DictProxy.__getitem__
+_PROXY_KEYS = DictProxy.keys
+
 
 # --- fixed-size integers ----------------------------------------------------
 

@@ -337,7 +337,10 @@ static read_result build_frame(PyObject *ctx, PyObject *cls, PyObject *entry,
             r = RD_ERROR;
 
     PyObject *hash = PyTuple_GET_ITEM(entry, ENTRY_HASH);
-    if (r == RD_OK && hash != Py_None) {
+    if (r == RD_OK && hash != Py_None && PyTuple_GET_SIZE(hash) == 0) {
+        /* the key is the frame ID: the entry's str, its hash already known */
+        key = Py_NewRef(PyTuple_GET_ITEM(entry, ENTRY_FRAME_ID));
+    } else if (r == RD_OK && hash != Py_None) {
         /* "ID:field:field", bytes fields shown as Latin-1 (_bytes2key) */
         Py_ssize_t nparts = PyTuple_GET_SIZE(hash) + 1;
         PyObject *parts = PyList_New(nparts);

@@ -112,7 +112,7 @@ class ID3(ID3Tags, Metadata):
                 raise
             self.version = ID3Header._V11
             for frame in frames.values():
-                if len(self.getall(frame.HashKey)) == 0:
+                if self._has_none(frame.HashKey):
                     self.add(frame)
         else:
             header = self._header
@@ -133,7 +133,7 @@ class ID3(ID3Tags, Metadata):
                 frames, offset = find_id3v1(fileobj, v1v2_ver, known_frames)
                 if frames:
                     for frame in frames.values():
-                        if len(self.getall(frame.HashKey)) == 0:
+                        if self._has_none(frame.HashKey):
                             self.add(frame)
 
         if translate:

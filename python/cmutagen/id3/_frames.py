@@ -77,20 +77,34 @@ class Frame(object):
 
         # Positional values fill the specs in order, keywords the rest;
         # a value passed explicitly (even None) goes through validation.
+        # Each value is stored as __setattr__ would store it (validated by
+        # its spec), without searching the specs by name again, unless a
+        # subclass changed __setattr__.
+        plain = type(self).__setattr__ is Frame.__setattr__
+        fields = self.__dict__
         framespec = self._framespec
         for spec, value in zip(framespec, args):
-            setattr(self, spec.name, value)
+            if plain:
+                fields[spec.name] = spec.validate(self, value)
+            else:
+                setattr(self, spec.name, value)
         for spec in framespec[len(args):]:
             value = kwargs.get(spec.name, spec.default)
             if value is spec.default and isinstance(value, list):
                 # never share a mutable default between frames
                 value = list(value)
-            setattr(self, spec.name, value)
+            if plain:
+                fields[spec.name] = spec.validate(self, value)
+            else:
+                setattr(self, spec.name, value)
         # optional fields are stored in order: one left out ends them
         for spec in self._optionalspec:
             if spec.name not in kwargs:
                 break
-            setattr(self, spec.name, kwargs[spec.name])
+            if plain:
+                fields[spec.name] = spec.validate(self, kwargs[spec.name])
+            else:
+                setattr(self, spec.name, kwargs[spec.name])
 
     def __setattr__(self, name, value):
         for spec in self._framespec:

@@ -403,10 +403,16 @@ class ID3TimeStamp:
         # the time stamp there (get_text stops at the first None).
         parts = splitre.split(text + ":::::")[:6]
         for field, part in zip(self._FIELDS, parts):
-            try:
-                value = int(part)
-            except ValueError:
+            # The common cases without raising: an empty part, ASCII digits.
+            if not part:
                 value = None
+            elif part.isascii() and part.isdigit():
+                value = int(part)
+            else:
+                try:
+                    value = int(part)
+                except ValueError:
+                    value = None
             setattr(self, field, value)
 
     text = property(get_text, set_text, doc="the time stamp as text")

@@ -21,7 +21,8 @@ from ._util import (BitPaddedInt, unsynch, ID3JunkFrameError,
                     ID3SaveConfig)
 from ._frames import (TDRC, APIC, TDOR, TIME, TIPL, TORY, TDAT, Frames_2_2,
                       TextFrame, TYER, Frame, IPLS, Frames, TXXX, WXXX, COMM,
-                      USLT, UrlFrameU, POPM, PRIV, UFID, GEOB)
+                      USLT, UrlFrameU, POPM, PRIV, UFID, GEOB, TCON)
+from ._specs import Encoding, ID3TimeStamp
 from . import _specs as specs
 
 try:
@@ -470,6 +471,9 @@ _V24_ONLY = ["ASPI", "EQU2", "RVA2", "SEEK", "SIGN", "TDEN", "TDOR", "TDRC",
              "TDRL", "TDTG", "TIPL", "TMCL", "TMOO", "TPRO", "TSOA", "TSOP",
              "TSOT", "TSST"]
 
+_V23_ONLY_SET = frozenset(_V23_ONLY)
+_V24_ONLY_SET = frozenset(_V24_ONLY)
+
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 _V23_YEAR = re.compile(r"([0-9]{4})(-[0-9]{2}-[0-9]{2})?")
 
@@ -489,7 +493,7 @@ def _stores_plainly(cls):
         plain = _PLAIN_STORES[cls] = all(
             getattr(cls, name) is getattr(ID3Tags, name)
             for name in ("__setitem__", "__getitem__", "__contains__",
-                         "_add", "keys"))
+                         "_add", "add", "loaded_frame", "keys"))
     return plain
 
 
@@ -558,6 +562,18 @@ class ID3Tags(DictProxy, Tags):
         key = key + ":"
         return [frame for hash_key, frame in self.items()
                 if hash_key.startswith(key)]
+
+    def _has_none(self, key):
+        """Whether getall(key) would be empty, found without building it."""
+        if not _stores_plainly(type(self)) or type(self).getall is not ID3Tags.getall:
+            return not self.getall(key)
+        if key in self:
+            return False
+        prefix = key + ":"
+        for hash_key in self.keys():
+            if hash_key.startswith(prefix):
+                return False
+        return True
 
     def setall(self, key, values):
         """Replace the frames for ``key`` (as in getall) with ``values``."""
@@ -631,9 +647,13 @@ class ID3Tags(DictProxy, Tags):
 
     def __update_common(self):
         """Conversions done for both target versions."""
-        if "TCON" in self:
-            # Resolves "(4)Rock"-style references to genre names.
-            self["TCON"].genres = self["TCON"].genres
+        tcon = self.get("TCON")
+        if tcon is not None:
+            # Resolves "(4)Rock"-style references to genre names (for a
+            # TCON that has none, setting them back would change nothing).
+            genres = tcon.genres
+            if type(tcon) is not TCON or genres != tcon.text:
+                tcon.genres = genres
 
         # A new frame, not an edit of the old: the old one may be shared
         # (a _copy of these tags holds the same frame objects).
@@ -672,7 +692,16 @@ class ID3Tags(DictProxy, Tags):
                     stamp += " %s:%s:00" % (time[:2], time[2:])
                 stamps.append(stamp)
             if stamps:
-                self.add(TDRC(encoding=0, text=stamps))
+                if _stores_plainly(type(self)):
+                    # TDRC(encoding=0, text=stamps) added, without
+                    # validating values that are valid by construction.
+                    frame = TDRC.__new__(TDRC)
+                    frame.__dict__.update(
+                        encoding=Encoding.LATIN1,
+                        text=[ID3TimeStamp(stamp) for stamp in stamps])
+                    self["TDRC"] = frame
+                else:
+                    self.add(TDRC(encoding=0, text=stamps))
 
         if "TORY" in self and "TDOR" not in self:
             self.add(TDOR(encoding=0, text=str(self["TORY"])))
@@ -681,9 +710,8 @@ class ID3Tags(DictProxy, Tags):
             frame = self["IPLS"]
             self.add(TIPL(encoding=frame.encoding, people=frame.people))
 
-        for key in _V23_ONLY:
-            if key in self:
-                del self[key]
+        for key in _V23_ONLY_SET.intersection(self.keys()):
+            del self[key]
 
         for frame in self.values():
             sub_frames = getattr(frame, "sub_frames", None)
@@ -731,9 +759,8 @@ class ID3Tags(DictProxy, Tags):
                     self.add(TIME(encoding=frame.encoding,
                                   text="%02d%02d" % (stamp.hour, stamp.minute)))
 
-        for key in _V24_ONLY:
-            if key in self:
-                del self[key]
+        for key in _V24_ONLY_SET.intersection(self.keys()):
+            del self[key]
 
         for frame in self.values():
             sub_frames = getattr(frame, "sub_frames", None)
