@@ -434,11 +434,17 @@ class TextFrame(Frame):
         return self.text.extend(value)
 
     def _merge_frame(self, other):
-        # A second frame with the same key adds its values to the first,
-        # which takes the wider of the two encodings (the Encoding values
-        # are ordered so that the larger one is the one to keep).
-        self.encoding = max(self.encoding, other.encoding)
-        self.extend(other.text)
+        # A second frame with the same key adds the values the first lacks
+        # (each once); if it added any, the first takes the wider of the
+        # two encodings (the Encoding values are ordered so that the larger
+        # one is the one to keep).
+        added = False
+        for value in other.text:
+            if value not in self.text:
+                self.text.append(value)
+                added = True
+        if added:
+            self.encoding = max(self.encoding, other.encoding)
         return self
 
     def _pprint(self):
