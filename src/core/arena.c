@@ -26,7 +26,7 @@ static size_t round_up(size_t n)
     return (n + align - 1) & ~(align - 1);
 }
 
-void *cm_arena_calloc(cm_arena *a, size_t n, size_t size)
+void *cm_arena_alloc(cm_arena *a, size_t n, size_t size)
 {
     if (size != 0 && n > (SIZE_MAX / 2) / size)
         return NULL;
@@ -53,7 +53,14 @@ void *cm_arena_calloc(cm_arena *a, size_t n, size_t size)
     }
     void *p = a->head->data + a->used;
     a->used += want;
-    memset(p, 0, want);
+    return p;
+}
+
+void *cm_arena_calloc(cm_arena *a, size_t n, size_t size)
+{
+    void *p = cm_arena_alloc(a, n, size);
+    if (p)
+        memset(p, 0, n * size);
     return p;
 }
 

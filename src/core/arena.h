@@ -21,6 +21,10 @@ void cm_arena_init(cm_arena *a);
  * n * size overflows. */
 void *cm_arena_calloc(cm_arena *a, size_t n, size_t size);
 
+/* The same without zeroing, for buffers about to be written in full
+ * (transcoded text, inflated data). */
+void *cm_arena_alloc(cm_arena *a, size_t n, size_t size);
+
 void cm_arena_release(cm_arena *a);
 
 #endif

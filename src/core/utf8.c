@@ -1,14 +1,47 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* UTF-8 validation, from the Unicode Standard's table of well-formed byte
+ * sequences (chapter 3, "UTF-8"): no overlong forms, no surrogates, nothing
+ * above U+10FFFF.  Tag text is validated on every read, so this is on the
+ * hot path: ASCII goes eight bytes at a time, and each lead byte says in
+ * one table lookup how long its sequence is and what its second byte may
+ * be.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cmutagen.h"
 
 #include <string.h>
+
+/* Per lead byte: the sequence length (0: not a lead byte) and the range of
+ * its second byte; the third and fourth bytes are always 0x80..0xBF. */
+typedef struct lead {
+    uint8_t len, lo, hi;
+} lead;
+
+#define L2 {2, 0x80, 0xbf}
+#define L3 {3, 0x80, 0xbf}
+#define L4 {4, 0x80, 0xbf}
+static const lead leads[64] = {
+    /* 0xC0, 0xC1: only overlong forms of ASCII */
+    {0, 0, 0}, {0, 0, 0}, L2, L2, L2, L2, L2, L2,
+    L2, L2, L2, L2, L2, L2, L2, L2,
+    L2, L2, L2, L2, L2, L2, L2, L2,
+    L2, L2, L2, L2, L2, L2, L2, L2,
+    /* 0xE0: above the overlong range; 0xED: below the surrogates */
+    {3, 0xa0, 0xbf}, L3, L3, L3, L3, L3, L3, L3,
+    L3, L3, L3, L3, L3, {3, 0x80, 0x9f}, L3, L3,
+    /* 0xF0: above the overlong range; 0xF4: up to U+10FFFF */
+    {4, 0x90, 0xbf}, L4, L4, L4, {4, 0x80, 0x8f}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0},
+    {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0},
+};
+
+static bool is_continuation(unsigned char c)
+{
+    return (c & 0xc0) == 0x80;
+}
 
 bool cm_utf8_valid(cm_str s)
 {
     const unsigned char *p = (const unsigned char *)s.ptr;
     size_t i = 0, n = s.len;
     while (i < n) {
-        /* Tag text is mostly ASCII: step over it eight bytes at a time. */
         if (n - i >= 8) {
             uint64_t w;
             memcpy(&w, p + i, 8);
@@ -22,27 +55,17 @@ bool cm_utf8_valid(cm_str s)
             i++;
             continue;
         }
-        size_t extra;
-        uint32_t cp, min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            extra = 1, cp = c & 0x1f, min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            extra = 2, cp = c & 0x0f, min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            extra = 3, cp = c & 0x07, min = 0x10000;
-        } else {
+        /* 0x80..0xBF (a continuation byte) cannot lead */
+        if (c < 0xc0)
             return false;
-        }
-        if (n - i <= extra)
+        lead l = leads[c - 0xc0];
+        if (l.len == 0 || n - i < l.len || p[i + 1] < l.lo || p[i + 1] > l.hi)
             return false;
-        for (size_t k = 1; k <= extra; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (p[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        if (l.len >= 3 && !is_continuation(p[i + 2]))
             return false;
-        i += extra + 1;
+        if (l.len == 4 && !is_continuation(p[i + 3]))
+            return false;
+        i += l.len;
     }
     return true;
 }

@@ -83,7 +83,7 @@ static bool unsync_in_arena(parser *p, cm_bytes *b)
 {
     if (!b->len || !memchr(b->ptr, 0xff, b->len))
         return true;
-    uint8_t *out = cm_arena_calloc(p->arena, b->len, 1);
+    uint8_t *out = cm_arena_alloc(p->arena, b->len, 1);
     if (!out)
         return false;
     size_t n;
@@ -121,7 +121,7 @@ static bool inflate_in_arena(parser *p, const uint8_t *in, size_t n, size_t hint
     for (;;) {
         /* Growing takes a new arena block and copies what is there: a wrong
          * hint costs a copy, never a call to another allocator. */
-        uint8_t *grown = cm_arena_calloc(p->arena, size, 1);
+        uint8_t *grown = cm_arena_alloc(p->arena, size, 1);
         if (!grown) {
             *nomem = true;
             break;
@@ -223,17 +223,25 @@ static cm_status frame_body(parser *p, cm_id3_frame *f, uint64_t at)
 /* ------------------------------------------------------------------------ */
 
 /* mutagen accepts ids of uppercase ASCII letters and digits with at least
- * one letter ("1234" is not a frame). */
+ * one letter ("1234" is not a frame).  Per byte: 1 for a digit, 3 for a
+ * letter (bit 2 marks letters), 0 for anything else. */
+static const uint8_t id_chars[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3, ['G'] = 3,
+    ['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3, ['M'] = 3, ['N'] = 3,
+    ['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3, ['S'] = 3, ['T'] = 3, ['U'] = 3,
+    ['V'] = 3, ['W'] = 3, ['X'] = 3, ['Y'] = 3, ['Z'] = 3,
+};
+
 static bool valid_frame_id(const uint8_t *id, size_t n)
 {
-    bool letter = false;
+    uint8_t all = 1, any = 0;
     for (size_t i = 0; i < n; i++) {
-        if (id[i] >= 'A' && id[i] <= 'Z')
-            letter = true;
-        else if (id[i] < '0' || id[i] > '9')
-            return false;
+        all &= id_chars[id[i]];
+        any |= id_chars[id[i]];
     }
-    return letter;
+    return all && (any & 2);
 }
 
 /* The id a frame header gives, as a NUL-terminated string in static or
@@ -259,9 +267,12 @@ static uint64_t frame_size(const parser *p, const uint8_t *h)
     }
 }
 
+/* Whether the n bytes (3, 4 or 10: an id or a frame header) are all 0. */
 static bool all_zero(const uint8_t *b, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    if (b[0] | b[1] | b[2])
+        return false; /* the usual answer, at once */
+    for (size_t i = 3; i < n; i++)
         if (b[i])
             return false;
     return true;
@@ -360,7 +371,10 @@ static cm_status walk_frames(parser *p, cm_id3_frame *frames, size_t *count)
             continue;
         if (frames) {
             cm_id3_frame *f = &frames[n];
-            memcpy(f->id, id, idlen);
+            /* 4 bytes whatever the id's length (a v2.2 header has more
+             * bytes after its id), then the terminator */
+            memcpy(f->id, id, 4);
+            f->id[idlen] = '\0';
             f->flags = (uint16_t)(hsize == 10 ? h[8] << 8 | h[9] : 0);
             f->offset = tag->data_offset + (uint64_t)(h - d);
             f->raw.ptr = h;

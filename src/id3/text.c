@@ -56,7 +56,7 @@ static cm_id3_text_error decode_latin1(const uint8_t *p, size_t n, cm_arena *are
         out->len = n;
         return CM_ID3_TEXT_OK;
     }
-    char *buf = cm_arena_calloc(arena, n, 2);
+    char *buf = cm_arena_alloc(arena, n, 2);
     if (!buf)
         return CM_ID3_TEXT_NOMEM;
     size_t len = 0;
@@ -120,7 +120,7 @@ static cm_id3_text_error decode_utf16(uint8_t encoding, const uint8_t *p, size_t
     }
     /* Each unit becomes at most 3 bytes of UTF-8 (a surrogate pair, two
      * units, becomes 4). */
-    char *buf = cm_arena_calloc(arena, n / 2 + 1, 3);
+    char *buf = cm_arena_alloc(arena, n / 2 + 1, 3);
     if (!buf)
         return CM_ID3_TEXT_NOMEM;
     size_t len;
@@ -199,11 +199,20 @@ cm_id3_text_error cm_id3_text_list(uint8_t encoding, const uint8_t *data, size_t
 {
     if (len == 0)
         return CM_ID3_TEXT_EMPTY;
-    /* Count, then decode: strings end at terminators; the last one may
-     * lack its terminator. */
-    size_t n = 0, consumed;
-    for (size_t at = 0; at < len; n++) {
-        cm_id3_text_span(encoding, data + at, len - at, &consumed);
+    /* Strings end at terminators, the last one's optional.  Most frames
+     * hold a few: they are found into a small array, and only a longer
+     * list is walked twice (to count, then to fill the arena's array). */
+    enum { FEW = 8 };
+    cm_str few[FEW];
+    size_t n = 0, at = 0, consumed;
+    while (at < len) {
+        size_t end = cm_id3_text_span(encoding, data + at, len - at, &consumed);
+        if (n < FEW) {
+            cm_id3_text_error e = cm_id3_text_decode(encoding, data + at, end, arena, &few[n]);
+            if (e != CM_ID3_TEXT_OK)
+                return e;
+        }
+        n++;
         at += consumed;
         if (v23 && cm_id3_all_zero(data + at, len - at))
             at = len;
@@ -211,12 +220,16 @@ cm_id3_text_error cm_id3_text_list(uint8_t encoding, const uint8_t *data, size_t
     cm_str *list = cm_arena_calloc(arena, n, sizeof *list);
     if (!list)
         return CM_ID3_TEXT_NOMEM;
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < FEW; i++)
+        list[i] = few[i];
+    at = 0;
+    for (size_t i = 0; n > FEW && i < n; i++) {
         size_t end = cm_id3_text_span(encoding, data + at, len - at, &consumed);
-        cm_id3_text_error e = cm_id3_text_decode(encoding, data + at, end, arena, &list[i]);
-        if (e != CM_ID3_TEXT_OK)
-            return e;
+        if (i >= FEW) {
+            cm_id3_text_error e = cm_id3_text_decode(encoding, data + at, end, arena, &list[i]);
+            if (e != CM_ID3_TEXT_OK)
+                return e;
+        }
         at += consumed;
         if (v23 && cm_id3_all_zero(data + at, len - at))
             at = len;

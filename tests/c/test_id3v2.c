@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "cmutagen.h"
+#include "id3/id3v2.h"
 
 /* ---- building tags ------------------------------------------------------ */
 
@@ -851,6 +852,28 @@ static void test_every_truncation(void)
     bb_free(&f), bb_free(&file);
 }
 
+/* mutagen's Frames table, which decides how v2.4 sizes are read. */
+static void test_known_frame_ids(void)
+{
+    static const char ids[] =
+        "AENC APIC ASPI CHAP COMM COMR CTOC ENCR EQU2 ETCO GEOB GRID GRP1 IPLS LINK MCDI MLLT "
+        "MVIN MVNM OWNE PCNT PCST POPM POSS PRIV RBUF RVA2 RVAD RVRB SEEK SIGN SYLT SYTC TALB "
+        "TBPM TCAT TCMP TCOM TCON TCOP TDAT TDEN TDES TDLY TDOR TDRC TDRL TDTG TENC TEXT TFLT "
+        "TGID TIME TIPL TIT1 TIT2 TIT3 TKEY TKWD TLAN TLEN TMCL TMED TMOO TOAL TOFN TOLY TOPE "
+        "TORY TOWN TPE1 TPE2 TPE3 TPE4 TPOS TPRO TPUB TRCK TRDA TRSN TRSO TSIZ TSO2 TSOA TSOC "
+        "TSOP TSOT TSRC TSSE TSST TXXX TYER UFID USER USLT WCOM WCOP WFED WOAF WOAR WOAS WORS "
+        "WPAY WPUB WXXX";
+    int n = 0;
+    for (const char *p = ids; *p; p += p[4] ? 5 : 4) {
+        CHECK(cm_id3_is_known_frame_id((const uint8_t *)p));
+        n++;
+    }
+    CHECK(n == 105);
+    static const char *const unknown[] = {"TIT4", "ZZZZ", "TT2\0", "\0\0\0\0", "XXXX", "tit2", "RVA3"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        CHECK(!cm_id3_is_known_frame_id((const uint8_t *)unknown[i]));
+}
+
 /* What a differential run against mutagen turned up; each case is how
  * mutagen 1.48 reads it. */
 static void test_mutagen_quirks(void)
@@ -960,7 +983,7 @@ static void test_mutagen_quirks(void)
     cm_doc_free(doc);
 }
 
-TEST_LIST(test_mutagen_quirks, test_v24_common_frames, test_text_encodings, test_frame_layout_junk,
+TEST_LIST(test_known_frame_ids, test_mutagen_quirks, test_v24_common_frames, test_text_encodings, test_frame_layout_junk,
           test_v24_frame_flags, test_v24_tag_unsync_is_per_frame,
           test_v23_flags_and_whole_tag_unsync, test_v22_tag, test_v24_plain_integer_sizes,
           test_extended_headers, test_frame_walk_edges, test_bad_headers, test_id3v1,
