@@ -367,6 +367,9 @@ def test_no_reference_leaks(upstream_data):
             read_frames(h, data, h.known_frames)
             ID3Tags()._read(h, data)
 
+    # A reference leaked per frame or per call would grow these counts by
+    # at least one per tag and run; frames alive for other reasons may
+    # come and go between runs, so only growth is looked for.
     run()
     gc.collect()
     before = [sys.getrefcount(o) for o in watched]
@@ -375,11 +378,13 @@ def test_no_reference_leaks(upstream_data):
     run()
     gc.collect()
     first, _ = tracemalloc.get_traced_memory()
-    for _ in range(5):
+    runs = 5
+    for _ in range(runs):
         run()
     gc.collect()
     last, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert [sys.getrefcount(o) for o in watched] == before
+    after = [sys.getrefcount(o) for o in watched]
+    assert all(b - a < runs for a, b in zip(before, after)), (before, after)
     assert [sys.getrefcount(data) for _, data in tags] == data_refs
     assert last - first < 64 * 1024
