@@ -274,11 +274,12 @@ typedef struct cm_id3v1 {
 /* MP3 (MPEG audio), and standalone ID3 tags                                 */
 /* ------------------------------------------------------------------------ */
 
-/* MPEG audio stream properties.  Filled by the MPEG frame parser; until that
- * lands in this build, cm_mp3.info is NULL. */
+/* MPEG audio stream properties, from the first frame (and its Xing, Info
+ * or VBRI header) as mutagen's MPEGInfo finds it; only in CM_FORMAT_MP3
+ * documents. */
 typedef struct cm_mpeg_info {
     double length;           /* seconds */
-    uint32_t bitrate;        /* bits per second */
+    uint64_t bitrate;        /* bits per second */
     uint32_t sample_rate;
     uint32_t channels;
     double version;          /* 1, 2 or 2.5 */
@@ -286,10 +287,13 @@ typedef struct cm_mpeg_info {
     uint32_t mode;           /* 0 stereo, 1 joint stereo, 2 dual channel, 3 mono */
     uint32_t bitrate_mode;   /* 0 unknown, 1 CBR, 2 VBR, 3 ABR */
     cm_str encoder_info;     /* e.g. "LAME 3.100", may be empty */
-    cm_str encoder_settings;
-    bool sketchy;            /* the stream's first frames did not look right */
+    cm_str encoder_settings; /* e.g. "-V 2", may be empty */
+    bool sketchy;            /* found on weak evidence (no run of frames, no VBR header) */
     bool protected_;         /* CRC-protected frames */
-    uint64_t audio_offset;   /* first MPEG frame */
+    bool padding;            /* the first frame is padded */
+    bool has_track_gain, has_track_peak, has_album_gain; /* from a LAME header */
+    double track_gain, track_peak, album_gain;
+    uint64_t audio_offset;   /* file offset of the first frame */
 } cm_mpeg_info;
 
 typedef struct cm_mp3 {
@@ -297,7 +301,7 @@ typedef struct cm_mp3 {
     const cm_id3v2 *id3v2;      /* the tag at the start, or NULL */
     const cm_id3v1 *id3v1;      /* the tag at the end, or NULL */
     uint64_t audio_offset;      /* first byte after the ID3v2 tag (and its footer) */
-    const cm_mpeg_info *info;   /* NULL until the MPEG parser fills it */
+    const cm_mpeg_info *info;   /* the audio; NULL in CM_FORMAT_ID3 documents */
 } cm_mp3;
 
 /* ------------------------------------------------------------------------ */
@@ -307,7 +311,7 @@ typedef struct cm_mp3 {
 typedef enum cm_format {
     CM_FORMAT_AUTO = 0, /* detect from the bytes */
     CM_FORMAT_FLAC,
-    CM_FORMAT_MP3,      /* MPEG audio with ID3 tags (cm_doc_mp3) */
+    CM_FORMAT_MP3,      /* MPEG audio with ID3 tags (cm_doc_mp3); no audio frame: CM_ERR_NOT_FORMAT */
     CM_FORMAT_ID3       /* just the ID3 tags of any file (cm_doc_mp3, info NULL) */
 } cm_format;
 

@@ -560,7 +560,8 @@ PyDoc_STRVAR(read_id3_doc,
 "Read the ID3v2 tag at the start and the ID3v1 tag at the end of a file.\n"
 "`source` is a path (str, bytes or os.PathLike) or a bytes-like object holding\n"
 "the whole file (or a whole tag).  Without `mp3` a file with neither tag raises\n"
-"ParseError('not this format', 'id3', ...); with it, that is no error.\n\n"
+"ParseError('not this format', 'id3', ...); with it, that is no error.  The\n"
+"audio is not looked at (see read_mpeg_info).\n\n"
 "Returns (header, frames, v1, file_size):\n"
 "  header: None without an ID3v2 tag, else (major, revision, flags, size,\n"
 "    extended_header_data_or_None, syncsafe_frame_sizes, padding, data_offset,\n"
@@ -589,31 +590,39 @@ static PyObject *read_id3(PyObject *module, PyObject *args, PyObject *kwargs)
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$ppp:read_id3", kwlist, &source, &mp3,
                                      &decode, &raw))
         return NULL;
-    cm_read_opts opts = {mp3 ? CM_FORMAT_MP3 : CM_FORMAT_ID3};
+    /* the tags only: the audio is read_mpeg_info's */
+    cm_read_opts opts = {CM_FORMAT_ID3};
     cm_error err;
     cm_doc *doc;
-    PyObject *result;
+    PyObject *path = NULL, *result;
+    Py_buffer view = {0};
     if (PyObject_CheckBuffer(source)) {
-        Py_buffer view;
         if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0)
             return NULL;
         /* the document points into the buffer: build the result first */
         doc = cm_read_mem(view.buf, (size_t)view.len, &opts, &err);
-        result = doc ? build_mp3(cm_doc_mp3(doc), decode, raw) : raise_error(module, &err, NULL);
-        cm_doc_free(doc);
-        PyBuffer_Release(&view);
-        return result;
+    } else {
+        if (!PyUnicode_FSConverter(source, &path))
+            return NULL;
+        const char *cpath = PyBytes_AS_STRING(path);
+        Py_BEGIN_ALLOW_THREADS
+        doc = cm_read_file(cpath, &opts, &err);
+        Py_END_ALLOW_THREADS
     }
-    PyObject *path = NULL;
-    if (!PyUnicode_FSConverter(source, &path))
-        return NULL;
-    const char *cpath = PyBytes_AS_STRING(path);
-    Py_BEGIN_ALLOW_THREADS
-    doc = cm_read_file(cpath, &opts, &err);
-    Py_END_ALLOW_THREADS
-    result = doc ? build_mp3(cm_doc_mp3(doc), decode, raw) : raise_error(module, &err, source);
+    if (doc)
+        result = build_mp3(cm_doc_mp3(doc), decode, raw);
+    else if (mp3 && err.code == CM_ERR_NOT_FORMAT && err.part == CM_PART_ID3)
+        /* no tag at either end: for an MP3 that is no error (the error's
+         * offset is the end of the file, where no ID3v1 tag was) */
+        result = Py_BuildValue("(ONOK)", Py_None, PyList_New(0), Py_None,
+                               (unsigned long long)err.offset);
+    else
+        result = raise_error(module, &err, path ? source : NULL);
     cm_doc_free(doc);
-    Py_DECREF(path);
+    if (path)
+        Py_DECREF(path);
+    else
+        PyBuffer_Release(&view);
     return result;
 }
 
