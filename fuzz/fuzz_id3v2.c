@@ -1,6 +1,6 @@
 /* libFuzzer target: ID3v2 and ID3v1 tags (and the MP3 document around
- * them), read from memory as MP3 and as bare ID3, and through the head and
- * tail request protocol.
+ * them, with its audio properties), read from memory as MP3 and as bare
+ * ID3, and through the head and tail request protocol.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stddef.h>
 #include <stdint.h>
@@ -55,6 +55,15 @@ static unsigned touch(const cm_mp3 *m)
                     __builtin_trap();
             }
         }
+    }
+    const cm_mpeg_info *a = m->info;
+    if (a) {
+        h += (unsigned)a->length + (unsigned)a->bitrate + a->sample_rate + a->channels;
+        h += (unsigned)a->version + a->layer + a->mode + a->bitrate_mode + a->sketchy;
+        h += a->protected_ + a->padding + (unsigned)a->audio_offset;
+        h += (unsigned)a->track_gain + (unsigned)a->track_peak + (unsigned)a->album_gain;
+        h = touch_str(h, a->encoder_info);
+        h = touch_str(h, a->encoder_settings);
     }
     const cm_id3v1 *v1 = m->id3v1;
     if (v1) {
