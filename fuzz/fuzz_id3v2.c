@@ -58,10 +58,14 @@ static unsigned touch(const cm_mp3 *m)
     }
     const cm_mpeg_info *a = m->info;
     if (a) {
-        h += (unsigned)a->length + (unsigned)a->bitrate + a->sample_rate + a->channels;
-        h += (unsigned)a->version + a->layer + a->mode + a->bitrate_mode + a->sketchy;
-        h += a->protected_ + a->padding + (unsigned)a->audio_offset;
-        h += (unsigned)a->track_gain + (unsigned)a->track_peak + (unsigned)a->album_gain;
+        /* doubles by their bits: a cast of a huge one would be undefined */
+        h = touch_bytes(h, &a->length, sizeof a->length);
+        h = touch_bytes(h, &a->version, sizeof a->version);
+        h = touch_bytes(h, &a->track_gain, sizeof a->track_gain);
+        h = touch_bytes(h, &a->track_peak, sizeof a->track_peak);
+        h = touch_bytes(h, &a->album_gain, sizeof a->album_gain);
+        h += (unsigned)a->bitrate + a->sample_rate + a->channels + a->layer + a->mode;
+        h += a->bitrate_mode + a->sketchy + a->protected_ + a->padding + (unsigned)a->audio_offset;
         h = touch_str(h, a->encoder_info);
         h = touch_str(h, a->encoder_settings);
     }
