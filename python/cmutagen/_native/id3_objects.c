@@ -45,6 +45,8 @@ enum {
     CTX_JUNK,        /* ID3JunkFrameError */
     CTX_FRAMES_2_2,  /* the Frames_2_2 dict */
     CTX_NO_ARGS,     /* (): the arguments of object.__new__(cls) */
+    CTX_STAMP_FIELDS, /* ID3TimeStamp's six field names, or None: always
+                       * construct ID3TimeStamp(text) */
     CTX_SIZE
 };
 
@@ -163,6 +165,58 @@ static PyObject *be_int(const unsigned char *p, Py_ssize_t n)
     return PyLong_FromUnsignedLongLong(v);
 }
 
+/* ID3TimeStamp(text) built here for the text C is sure to split as
+ * ID3TimeStamp.set_text does: ASCII digits separated by one of "-T:/." or
+ * a run of spaces, six parts at most read (missing ones None).  Returns a
+ * new reference, or NULL without an exception to have the class do it. */
+static PyObject *fast_stamp(PyObject *ctx, PyObject *text)
+{
+    PyObject *fields = PyTuple_GET_ITEM(ctx, CTX_STAMP_FIELDS);
+    if (!PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) != 6 || !PyUnicode_IS_ASCII(text))
+        return NULL;
+    const char *s = (const char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    long long values[6];
+    bool present[6] = {false, false, false, false, false, false};
+    Py_ssize_t i = 0;
+    for (int part = 0; part < 6; part++) {
+        Py_ssize_t start = i;
+        long long v = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (i - start >= 18)
+                return NULL; /* let int() judge long numbers */
+            v = v * 10 + (s[i] - '0');
+        }
+        present[part] = i > start;
+        values[part] = v;
+        if (i >= n)
+            break;
+        if (s[i] == ' ') {
+            while (i < n && s[i] == ' ')
+                i++;
+        } else if (s[i] == '-' || s[i] == 'T' || s[i] == ':' || s[i] == '/' || s[i] == '.') {
+            i++;
+        } else {
+            return NULL;
+        }
+    }
+    PyObject *stamp = PyBaseObject_Type.tp_new((PyTypeObject *)PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP),
+                                               PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
+    PyObject *dict = stamp ? PyObject_GenericGetDict(stamp, NULL) : NULL;
+    int failed = !dict;
+    for (int k = 0; !failed && k < 6; k++) {
+        PyObject *value = present[k] ? PyLong_FromLongLong(values[k]) : Py_NewRef(Py_None);
+        failed = !value || PyDict_SetItem(dict, PyTuple_GET_ITEM(fields, k), value) < 0;
+        Py_XDECREF(value);
+    }
+    Py_XDECREF(dict);
+    if (failed) {
+        Py_XDECREF(stamp);
+        return NULL; /* with the exception set */
+    }
+    return stamp;
+}
+
 /* A list of values while data is left (MultiSpec.read with one or two
  * EncodedTextSpecs, or a TimeStampSpec). */
 static read_result read_multi(cursor *c, int op, int enc, bool v24, PyObject *ctx,
@@ -178,7 +232,9 @@ static read_result read_multi(cursor *c, int op, int enc, bool v24, PyObject *ct
         if (r != RD_OK)
             break;
         if (op == OP_MULTI_STAMP) {
-            PyObject *stamp = PyObject_CallOneArg(PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP), value);
+            PyObject *stamp = fast_stamp(ctx, value);
+            if (!stamp && !PyErr_Occurred())
+                stamp = PyObject_CallOneArg(PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP), value);
             Py_DECREF(value);
             if (!stamp) {
                 r = RD_ERROR;

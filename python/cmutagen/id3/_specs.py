@@ -403,11 +403,9 @@ class ID3TimeStamp:
         # the time stamp there (get_text stops at the first None).
         parts = splitre.split(text + ":::::")[:6]
         for field, part in zip(self._FIELDS, parts):
-            # The common cases without raising: an empty part, ASCII digits.
+            # (an empty part, the common case, without raising ValueError)
             if not part:
                 value = None
-            elif part.isascii() and part.isdigit():
-                value = int(part)
             else:
                 try:
                     value = int(part)

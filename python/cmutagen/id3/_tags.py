@@ -268,8 +268,19 @@ def _build_native_context():
         if entry is not None:
             table[cls] = entry
     pictypes = tuple(specs.PictureType(i) for i in range(256))
-    return (table, specs._ENCODINGS, pictypes, specs.ID3TimeStamp,
-            ID3JunkFrameError, Frames_2_2, ())
+    # C fills an ID3TimeStamp's fields itself where set_text would store
+    # them in the instance __dict__ (see fast_stamp in id3_objects.c).
+    stamp = specs.ID3TimeStamp
+    stamp_fields = None
+    if (stamp.__new__ is object.__new__ and stamp.__init__ is _STAMP_INIT
+            and stamp.text is _STAMP_TEXT):
+        stamp_fields = tuple(stamp._FIELDS)
+    return (table, specs._ENCODINGS, pictypes, stamp, ID3JunkFrameError,
+            Frames_2_2, (), stamp_fields)
+
+
+_STAMP_INIT = specs.ID3TimeStamp.__init__
+_STAMP_TEXT = specs.ID3TimeStamp.text
 
 
 _NATIVE_CONTEXT = None
