@@ -4,8 +4,12 @@ turns tag bytes into frames (read_frames, determine_bpi), the rendering of
 one frame (save_frame), and ID3Tags, the dict of frames keyed by HashKey
 with the v2.3 <-> v2.4 translations.
 
-read_frames is the hot path of every ID3 read: it is one function on
-purpose, so that the C core can take it over whole.
+read_frames is the hot path of every ID3 read.  _py_read_frames is its
+reference walk, in Python; read_frames runs the same walk in C
+(_native.id3_read_frames), which builds the frames of the common kinds
+itself from a table derived from each class's _framespec and leaves the
+rest to the class's _fromData.  ID3Tags._read has the C walk fill its dict
+directly.
 """
 
 import re
