@@ -288,33 +288,89 @@ class APEv2(_CIDictProxy, Metadata):
     def save(self, filething=None):
         """Write the tag at the end of the file, replacing the old one (and
         an ID3v1 tag after it); a tag at the start of the file moves to the
-        end."""
+        end.  Refuses (APEBadItemError) to replace an old tag whose items do
+        not parse: its size field cannot be trusted to bound it."""
+        # Everything that can fail comes before the first write, so that a
+        # failure leaves the file as it was.
         rendered = self._render()
         fileobj = filething.fileobj
         where = _find_for_rewrite(fileobj)
-        if where is not None:
-            if where.is_at_start:
-                delete_bytes(fileobj, where.end - where.start, where.start)
-            else:
-                fileobj.seek(where.start, 0)
-                fileobj.truncate()
-        fileobj.seek(0, 2)
-        fileobj.write(rendered)
+        if where is None:
+            fileobj.seek(0, 2)
+            fileobj.write(rendered)
+        elif where.is_at_start:
+            # Add the new tag before cutting the old one out, so that the
+            # file always has a tag.
+            fileobj.seek(0, 2)
+            fileobj.write(rendered)
+            delete_bytes(fileobj, where.end - where.start, where.start)
+        else:
+            # Overwrite the old tag in place and drop what is left of it
+            # (and whatever followed it).
+            fileobj.seek(where.start, 0)
+            fileobj.write(rendered)
+            fileobj.truncate()
 
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def delete(self, filething=None):
-        """Remove the APE tag from the file and clear this one."""
+        """Remove the APE tag from the file and clear this one; like save,
+        refuses (APEBadItemError) to cut out a tag whose items do not
+        parse."""
         _delete_tag(filething.fileobj)
         self.clear()
 
 
 def _find_for_rewrite(fileobj):
+    """The tag to replace or remove, or None.  Its size field decides how
+    many bytes go, so its items must be well formed first: a stray
+    "APETAGEX" in the audio must not cost the audio it claims."""
+    window = _FileWindow(fileobj)
     try:
-        return _locate(_FileWindow(fileobj))
+        where = _locate(window)
     except APENoHeaderError:
         # A tag too broken to locate cannot be cut out; write a new one.
         return None
+    if where is not None:
+        if where.start < 0:
+            # The footer says the tag has a header, but its items already
+            # start at byte 0.  mutagen fails here with ValueError too.
+            raise ValueError("negative seek value %d" % where.start)
+        _check_items(window, where)
+    return where
+
+
+# The most bytes of an item a structural check needs: the item header and
+# a key of at most 255 characters and its NUL.
+_ITEM_HEAD_MAX = _ITEM.size + 256
+
+
+def _check_items(window, where):
+    """Raise APEBadItemError unless the bytes of the tag at ``where`` are a
+    run of well-formed items (header, valid key, value inside the tag)."""
+    pos = where.data
+    end = where.data + where.size
+    while pos < end:
+        head = window.read(pos, min(_ITEM_HEAD_MAX, end - pos))
+        problem = None
+        if len(head) < _ITEM.size:
+            problem = "an item header cut short"
+        else:
+            size, _flags = _ITEM.unpack_from(head)
+            key_end = head.find(b"\0", _ITEM.size)
+            key = head[_ITEM.size:key_end]
+            if key_end < 0:
+                problem = "an item key with no terminating NUL"
+            elif not (key.isascii() and is_valid_apev2_key(key.decode("ascii"))):
+                problem = "the invalid item key %r" % key[:16]
+            elif pos + key_end + 1 + size > end:
+                problem = "an item value running past the end of the tag"
+        if problem is not None:
+            raise APEBadItemError(
+                "APE tag at byte %d of the file (%d bytes) has %s at byte %d; "
+                "not rewriting it, its size cannot be trusted"
+                % (where.start, where.end - where.start, problem, pos))
+        pos += key_end + 1 + size
 
 
 def _delete_tag(fileobj):
@@ -342,12 +398,10 @@ def delete(filething):
 
 def _get_value_type(kind):
     """The value class of an item kind."""
-    if kind == TEXT:
-        return APETextValue
-    if kind == BINARY:
-        return APEBinaryValue
-    if kind == EXTERNAL:
-        return APEExtValue
+    for value_type in _VALUE_TYPES:
+        # == rather than indexing: mutagen takes True and 1.0 for BINARY.
+        if value_type.kind == kind:
+            return value_type
     raise ValueError("unknown kind %r" % kind)
 
 

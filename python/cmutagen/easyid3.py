@@ -9,11 +9,10 @@ tables Get, Set, Delete and List.  Keys may be glob patterns.  The tables
 are filled at the bottom of this module from the key maps defined there.
 """
 
-from fnmatch import fnmatchcase
 from functools import partial
 
 from ._tags import Metadata
-from ._util import DictMixin
+from ._util import DictMixin, dict_match
 from .id3 import (ID3, ID3FileType, Frames, RVA2, TCON, TDOR, TDRC, TMCL,
                   TXXX, UFID, WOAR, delete)
 from .id3._util import error
@@ -26,18 +25,6 @@ _MUSICBRAINZ_UFID = "http://musicbrainz.org"
 class EasyID3KeyError(KeyError, ValueError, error):
     """A key EasyID3 has no mapping for.  Both a KeyError and, for old
     callers, a ValueError."""
-
-
-def dict_match(d, key, default=None):
-    """The value of ``key`` in ``d``, whose keys may be glob patterns
-    (matched case-sensitively); ``default`` if none matches."""
-    try:
-        return d[key]
-    except KeyError:
-        for pattern, value in d.items():
-            if fnmatchcase(key, pattern):
-                return value
-        return default
 
 
 class EasyID3(DictMixin, Metadata):

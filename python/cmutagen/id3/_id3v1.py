@@ -7,9 +7,12 @@ when the one before it is a null.  Text is Latin-1, null padded.
 """
 
 import errno
-import struct
+# Under the names mutagen's module has them (StructError, unpack, bchr), so
+# code that imports them from here keeps working.
+from struct import error as StructError, unpack  # noqa: F401
 
 from cmutagen._constants import GENRES
+from cmutagen._util import bchr
 
 from ._frames import TCON, TRCK, COMM, TDRC, TYER, TALB, TPE1, TIT2
 
@@ -22,9 +25,8 @@ def find_id3v1(fileobj, v2_version=4, known_frames=None):
     """Look for an ID3v1 tag at the end of fileobj.
 
     Returns (frames by ID, offset of the tag from the end of the file, a
-    negative number) or (None, 0).  The file position is kept.  Tags
-    shorter than 128 bytes, written by old versions of mutagen with a
-    short year, are found too."""
+    negative number) or (None, 0).  The file position is kept.  Tags of
+    124 to 128 bytes (a short year field) are accepted too."""
 
     position = fileobj.tell()
     try:
@@ -78,7 +80,7 @@ def ParseID3v1(data, v2_version=4, known_frames=None):
         return None
 
     # Short tags have a short year field (see find_id3v1).
-    fields = struct.unpack("3s30s30s30s%ds29sBB" % (len(data) - 124), data)
+    fields = unpack("3s30s30s30s%ds29sBB" % (len(data) - 124), data)
     _tag, title, artist, album, year, comment, track, genre = fields
 
     def text(field):
@@ -88,7 +90,7 @@ def ParseID3v1(data, v2_version=4, known_frames=None):
     # number; otherwise it is the comment's last character.
     is_v11 = comment[-1] == 0 and track != 0
     if not is_v11:
-        comment += bytes([track])
+        comment += bchr(track)
 
     if known_frames is None:
         classes = dict(_V1_FRAMES)
@@ -160,7 +162,7 @@ def MakeID3v1(id3):
     if track is None:
         comment = _pad(comment, 30)
     else:
-        comment = _pad(comment, 28) + b"\x00" + bytes([track])
+        comment = _pad(comment, 28) + b"\x00" + bchr(track)
 
     genre = 255
     if "TCON" in id3:
@@ -177,4 +179,4 @@ def MakeID3v1(id3):
     year = _pad(year, 4)
 
     return (b"TAG" + title + artist + album + year + comment +
-            bytes([genre]))
+            bchr(genre))

@@ -514,4 +514,5 @@ class EasyMP3(MP3):
     from ..easyid3 import EasyID3 as ID3
 
 
+# "MP3" twice on purpose: mutagen.mp3.__all__ lists it twice.
 __all__ = ["MP3", "Open", "delete", "MP3"]

@@ -80,8 +80,9 @@ _OLD_PRESETS = {
 _VBR_FLAGS_OLD_DEFAULT = {3: "", 4: " --vbr-new", 5: " --vbr-new"}
 _VBR_FLAGS_NEW_DEFAULT = {3: " --vbr-old", 4: "", 5: ""}
 
-# lame >= 3.99 wrote the wrong -V value for low qualities with the new VBR
-# code (lame bug #455): (stored -V, bitrate, lowpass) -> the -V used.
+# For lame >= 3.99 with the new VBR code (methods 4 and 5), a tag whose
+# (stored -V, bitrate, lowpass) is one of these reports the -V given here
+# instead of the stored one.
 _V_FIXUPS = {
     (5, 32, 0): 7,
     (5, 8, 0): 8,
