@@ -157,3 +157,28 @@ def test_save_that_cannot_render_writes_nothing(upstream_data, tmp_path):
     with pytest.raises(Exception):
         tags.save(path, v1=2)
     assert path.read_bytes() == before
+
+
+def test_save_that_cannot_render_v1_writes_nothing(upstream_data, tmp_path):
+    """The v1 tag is rendered before anything is written: a year it cannot
+    encode fails the save with the file as it was."""
+    path = tmp_path / "song.mp3"
+    shutil.copy(os.path.join(upstream_data, "silence-44-s.mp3"), path)
+    before = path.read_bytes()
+    tags = id3.ID3(path)
+    tags.delall("TDRC")
+    tags.add(id3.TYER(encoding=3, text="1999\u5e74"))
+    tags.add(id3.TIT2(encoding=3, text="x" * 5000))  # the v2 tag must grow
+    with pytest.raises(UnicodeEncodeError):
+        tags.save(path, v1=2, v2_version=3)
+    assert path.read_bytes() == before
+
+
+def test_delete_with_oversized_v2_header_changes_nothing():
+    """Both tags are found before either goes: a v2 header claiming more
+    bytes than the file has fails before the v1 tag is cut."""
+    data = b"ID3\x04\x00\x00\x00\x00\x7f\x7f" + b"\x00" * 1000 + b"TAG" + b"a" * 125
+    fileobj = io.BytesIO(data)
+    with pytest.raises(ValueError):
+        id3.delete(fileobj)
+    assert fileobj.getvalue() == data

@@ -195,6 +195,9 @@ class ID3(ID3Tags, Metadata):
         data = self._prepare_data(f, 0, old_size, v2_version, v23_sep,
                                   padding)
         new_size = len(data)
+        # The ID3v1 tag is rendered before the file is first written too, so
+        # a value it cannot hold fails the save with the file untouched.
+        v1_offset, v1_data = self.__render_v1(f, v1)
 
         # Make room (or give it back) first, then write over the old tag:
         # the audio data is moved, never cut.
@@ -205,18 +208,22 @@ class ID3(ID3Tags, Metadata):
         f.seek(0)
         f.write(data)
 
-        self.__save_v1(f, v1)
-
-    def __save_v1(self, f, v1):
-        tag, offset = find_id3v1(f)
-        has_v1 = tag is not None
-
-        f.seek(offset, 2)
-        if v1 == ID3v1SaveOptions.CREATE or (
-                v1 == ID3v1SaveOptions.UPDATE and has_v1):
-            f.write(MakeID3v1(self))
-        else:
+        # The v1 tag's place counts from the end, which the moves above
+        # leave where it was.
+        f.seek(v1_offset, 2)
+        if v1_data is None:
             f.truncate()
+        else:
+            f.write(v1_data)
+
+    def __render_v1(self, f, v1):
+        """Where the ID3v1 tag goes (an offset from the end of the file),
+        and its bytes, or None when the file is to end there."""
+        tag, offset = find_id3v1(f)
+        if v1 == ID3v1SaveOptions.CREATE or (
+                v1 == ID3v1SaveOptions.UPDATE and tag is not None):
+            return offset, MakeID3v1(self)
+        return offset, None
 
     @convert_error(IOError, error)
     @loadfile(writable=True)
@@ -235,12 +242,15 @@ def delete(filething, delete_v1=True, delete_v2=True):
 
     f = filething.fileobj
 
+    # Both tags are found before either is removed, so a v2 header that
+    # claims more bytes than the file has fails with the file untouched.
+    v1_offset = None
     if delete_v1:
         tag, offset = find_id3v1(f)
         if tag is not None:
-            f.seek(offset, 2)
-            f.truncate()
+            v1_offset = offset
 
+    v2_size = None
     if delete_v2:
         # Only the size is needed: a tag with bad flags goes too.
         f.seek(0, 0)
@@ -252,7 +262,18 @@ def delete(filething, delete_v1=True, delete_v2=True):
         else:
             insize = BitPaddedInt(insize)
             if id3 == b"ID3" and insize >= 0:
-                delete_bytes(f, insize + 10, 0)
+                v2_size = insize + 10
+
+    if v2_size is not None:
+        size_left = f.seek(0, 2) + (v1_offset or 0)
+        if v2_size > size_left:
+            raise ValueError("cannot delete %d bytes at offset 0 of a %d byte file"
+                             % (v2_size, size_left))
+    if v1_offset is not None:
+        f.seek(v1_offset, 2)
+        f.truncate()
+    if v2_size is not None:
+        delete_bytes(f, v2_size, 0)
 
 
 class ID3FileType(FileType):
