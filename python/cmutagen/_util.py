@@ -12,7 +12,9 @@ import fnmatch
 import functools
 import math
 import os
+import shutil
 import struct
+import tempfile
 from io import BytesIO
 
 # How many bytes the file-editing helpers move or write at a time.
@@ -509,11 +511,27 @@ def _open_writable(filename, create):
 
 
 def _write_back(filename, fileobj):
+    """Replace the file with the edited copy: written beside it and renamed
+    over it, so a failure (a full disk, a crash) leaves the original."""
+    directory = os.path.dirname(os.path.abspath(filename))
+    tmp = None
     try:
-        with open(filename, "wb") as h:
+        fd, tmp = tempfile.mkstemp(prefix=".cmutagen-", dir=directory)
+        with os.fdopen(fd, "wb") as h:
             h.write(fileobj.getvalue())
+            h.flush()
+            os.fsync(h.fileno())
+        shutil.copymode(filename, tmp)
+        os.replace(tmp, filename)
+        tmp = None
     except OSError as e:
-        raise MutagenError(e)
+        raise MutagenError(e) from e
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _file_thing(instance, filething, filename, fileobj, writable, create):
@@ -644,6 +662,11 @@ def read_file_prefix(fileobj, parse):
         result = parse(data, file_size)
         if not isinstance(result, int):
             return result
+        # A parser asks only for bytes it has not got, within the file: any
+        # other request would loop forever.
+        if not len(data) < result <= file_size:
+            raise ValueError("parser asked for %d bytes with %d of a %d byte file read"
+                             % (result, len(data), file_size))
         more = fileobj.read(result - len(data))
         if not more:
             # The file ended early (it shrank): parse what there is.
