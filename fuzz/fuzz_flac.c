@@ -57,7 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The prefix protocol must converge to the same answer as a whole read. */
     size_t have = size < 64 ? size : 64;
-    for (int rounds = 0; rounds < 64; rounds++) {
+    /* Every round asks for more, so at most size + 1 rounds (the parser
+     * asks block header by block header). */
+    for (size_t rounds = 0; rounds < size + 2; rounds++) {
         doc = cm_parse_prefix(data, have, size, NULL, &err);
         if (doc || err.code != CM_NEED_MORE)
             break;
