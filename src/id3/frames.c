@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <string.h>
 
+#include "../core/cursor.h"
 #include "id3v2.h"
 #include "text.h"
 
@@ -114,29 +115,24 @@ static cm_id3_kind kind_of(const char *id)
     return CM_ID3_KIND_NONE;
 }
 
-/* A reader over the body: each step returns false when the body is junk
- * for this kind (missing fields, bad text); `nomem` tells the one real
- * failure apart. */
+/* A reader over the body, through the cursor helpers: each step returns
+ * false when the body is junk for this kind (missing fields, bad text);
+ * `nomem` tells the one real failure apart. */
 typedef struct reader {
-    const uint8_t *p;
-    size_t left;
+    cm_cursor c;
     cm_arena *arena;
-    bool v23;      /* an ID3v2.2/2.3 tag: see take_string */
+    bool v23;      /* an ID3v2.2/2.3 tag: see take_text */
     bool nomem;
 } reader;
 
-static bool take_byte(reader *r, uint8_t *out)
+static const uint8_t *here(const reader *r)
 {
-    if (!r->left)
-        return false;
-    *out = *r->p++;
-    r->left--;
-    return true;
+    return r->c.data + r->c.pos;
 }
 
 static bool take_encoding(reader *r, uint8_t *enc)
 {
-    return take_byte(r, enc) && *enc <= CM_ID3_UTF8;
+    return cm_u8(&r->c, enc) && *enc <= CM_ID3_UTF8;
 }
 
 static bool text_ok(reader *r, cm_id3_text_error e)
@@ -152,18 +148,16 @@ static bool text_ok(reader *r, cm_id3_text_error e)
  * e-mail, URL). */
 static bool take_text(reader *r, uint8_t enc, bool encoded, cm_str *out)
 {
-    if (!r->left)
+    size_t left = cm_cursor_left(&r->c);
+    if (!left)
         return false;
-    size_t consumed, len = cm_id3_text_span(enc, r->p, r->left, &consumed);
-    cm_id3_text_error e = cm_id3_text_decode(enc, r->p, len, r->arena, out);
-    r->p += consumed;
-    r->left -= consumed;
+    size_t consumed, len = cm_id3_text_span(enc, here(r), left, &consumed);
+    cm_id3_text_error e = cm_id3_text_decode(enc, here(r), len, r->arena, out);
+    cm_skip(&r->c, consumed);
     /* In v2.2/2.3 tags mutagen drops NUL bytes that are all that is left
      * after an encoded string (padding some writers put there). */
-    if (r->v23 && encoded && cm_id3_all_zero(r->p, r->left)) {
-        r->p += r->left;
-        r->left = 0;
-    }
+    if (r->v23 && encoded && cm_id3_all_zero(here(r), cm_cursor_left(&r->c)))
+        cm_skip(&r->c, cm_cursor_left(&r->c));
     return text_ok(r, e);
 }
 
@@ -195,37 +189,24 @@ static bool take_single(reader *r, uint8_t enc, bool encoded, cm_id3_frame *f)
 /* The rest as a list of strings (text frames, TXXX values, COMM text). */
 static bool take_list(reader *r, uint8_t enc, cm_id3_frame *f)
 {
+    size_t left = cm_cursor_left(&r->c);
     cm_id3_text_error e =
-        cm_id3_text_list(enc, r->p, r->left, r->v23, r->arena, &f->text, &f->text_count);
-    r->p += r->left;
-    r->left = 0;
+        cm_id3_text_list(enc, here(r), left, r->v23, r->arena, &f->text, &f->text_count);
+    cm_skip(&r->c, left);
     return text_ok(r, e);
 }
 
-static bool take_bytes(reader *r, cm_bytes *out)
+/* The rest as bytes (picture data, UFID/PRIV payloads). */
+static bool take_rest(reader *r, cm_bytes *out)
 {
-    out->ptr = r->p;
-    out->len = r->left;
-    r->p += r->left;
-    r->left = 0;
-    return true;
-}
-
-/* A field of fixed length n: the language of COMM/USLT, the format of PIC. */
-static bool take_fixed(reader *r, size_t n, const uint8_t **out)
-{
-    if (r->left < n)
-        return false;
-    *out = r->p;
-    r->p += n;
-    r->left -= n;
-    return true;
+    out->len = cm_cursor_left(&r->c);
+    return cm_take(&r->c, out->len, &out->ptr);
 }
 
 static bool decode_comment(reader *r, cm_id3_frame *f)
 {
     const uint8_t *lang;
-    if (!take_encoding(r, &f->encoding) || !take_fixed(r, 3, &lang))
+    if (!take_encoding(r, &f->encoding) || !cm_take(&r->c, 3, &lang))
         return false;
     /* mutagen keeps the language as ASCII text: other bytes are junk */
     for (int i = 0; i < 3; i++) {
@@ -246,32 +227,33 @@ static bool decode_picture(reader *r, cm_id3_frame *f, bool v22)
     if (v22) {
         /* the image format: three ASCII letters */
         const uint8_t *format;
-        if (!take_fixed(r, 3, &format) || ((format[0] | format[1] | format[2]) & 0x80))
+        if (!cm_take(&r->c, 3, &format) || ((format[0] | format[1] | format[2]) & 0x80))
             return false;
         f->mime.ptr = (const char *)format;
         f->mime.len = 3;
     } else if (!take_latin1(r, &f->mime)) {
         return false;
     }
-    return take_byte(r, &f->picture_type) && take_string(r, f->encoding, &f->desc) &&
-           take_bytes(r, &f->data);
+    return cm_u8(&r->c, &f->picture_type) && take_string(r, f->encoding, &f->desc) &&
+           take_rest(r, &f->data);
 }
 
 static bool decode_popularimeter(reader *r, cm_id3_frame *f)
 {
-    if (!take_latin1(r, &f->desc) || !take_byte(r, &f->rating))
+    if (!take_latin1(r, &f->desc) || !cm_u8(&r->c, &f->rating))
         return false;
     /* the counter is as long as what is left, big endian */
-    f->has_count = r->left > 0;
-    for (; r->left; r->left--, r->p++)
-        f->count = f->count > (UINT64_MAX >> 8) ? UINT64_MAX : f->count << 8 | *r->p;
+    f->has_count = cm_cursor_left(&r->c) > 0;
+    uint8_t byte;
+    while (cm_u8(&r->c, &byte))
+        f->count = f->count > (UINT64_MAX >> 8) ? UINT64_MAX : f->count << 8 | byte;
     return true;
 }
 
 static bool decode(reader *r, cm_id3_frame *f)
 {
     /* every kind needs at least one byte */
-    if (!r->left)
+    if (!cm_cursor_left(&r->c))
         return false;
     switch (f->kind) {
     case CM_ID3_KIND_TEXT:
@@ -289,7 +271,7 @@ static bool decode(reader *r, cm_id3_frame *f)
     case CM_ID3_KIND_PICTURE:
         return decode_picture(r, f, f->id[3] == '\0');
     case CM_ID3_KIND_OWNER_DATA:
-        return take_latin1(r, &f->desc) && take_bytes(r, &f->data);
+        return take_latin1(r, &f->desc) && take_rest(r, &f->data);
     case CM_ID3_KIND_POPULARIMETER:
         return decode_popularimeter(r, f);
     default:
@@ -302,7 +284,7 @@ bool cm_id3_frame_decode(cm_id3_frame *f, uint8_t version, cm_arena *arena)
     f->kind = kind_of(f->id);
     if (f->kind == CM_ID3_KIND_NONE)
         return true;
-    reader r = {f->body.ptr, f->body.len, arena, version < 4, false};
+    reader r = {cm_cursor_make(f->body.ptr, f->body.len), arena, version < 4, false};
     if (!decode(&r, f)) {
         if (r.nomem)
             return false;
