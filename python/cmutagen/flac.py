@@ -5,7 +5,11 @@ metadata blocks (https://xiph.org/flac/format.html).
 The C core walks the metadata blocks and decodes STREAMINFO, the Vorbis
 comment and the pictures; this module turns its result into mutagen's
 classes.  Seek tables and cue sheets are decoded here from their bytes.
-Writing FLAC files is not implemented yet.
+
+Saving renders every block (and the padding after them) before the file is
+first changed, then resizes the metadata region in place and writes it, so
+a bad value, a failing ``padding`` callback or a full disk leaves the file
+as it was.
 """
 
 import struct
@@ -13,7 +17,8 @@ from io import BytesIO
 
 from . import _native
 from ._file import FileType, StreamInfo as _StreamInfoBase
-from ._util import MutagenError, loadfile, read_file_prefix
+from ._tags import PaddingInfo
+from ._util import MutagenError, convert_error, loadfile, read_file_prefix, resize_bytes
 from ._vorbis import VCommentDict
 
 
@@ -34,10 +39,23 @@ class FLACVorbisError(ValueError, error):
     pass
 
 
+_pack_u32 = struct.Struct(">I").pack
+
+
+def _uint_bytes(value, count):
+    """The last ``count`` bytes of ``value`` as a big-endian u32: wider
+    values lose their high bits, negative ones raise struct.error (the
+    fields of STREAMINFO are written this way, as mutagen does)."""
+    return _pack_u32(value)[4 - count:]
+
+
 class MetadataBlock:
     """A metadata block this module does not interpret: ``data`` holds its
     bytes.  Subclasses decode their own block type."""
 
+    # VORBIS_COMMENT and PICTURE blocks are measured by their contents on
+    # load; one whose contents overflow the 24-bit length field remembers
+    # the length its header claimed, and is written back with it.
     _distrust_size = False
     _MAX_SIZE = 2 ** 24 - 1
     _invalid_overflow_size = -1
@@ -53,6 +71,42 @@ class MetadataBlock:
 
     def write(self):
         return self.data
+
+    @classmethod
+    def _writeblock(cls, block, is_last=False):
+        """The block with its 4-byte header: last-block flag and type
+        code, then the body's length in 24 bits."""
+        body = block.write()
+        size = len(body)
+        if size > cls._MAX_SIZE:
+            if block._distrust_size and block._invalid_overflow_size != -1:
+                size = block._invalid_overflow_size
+            else:
+                raise error("block is too long to write")
+        code = block.code | 0x80 if is_last else block.code
+        data = bytearray((code,))
+        data += _uint_bytes(size, 3)
+        data += body
+        return data
+
+    @classmethod
+    def _writeblocks(cls, blocks, available, cont_size, padding_func):
+        """All blocks but the padding ones, then one PADDING block, last.
+
+        ``available`` is the room the old blocks took and ``cont_size`` the
+        size of the data after them: the padding is whatever
+        ``padding_func`` (or the default policy) makes of the room left,
+        within what a block can hold."""
+        data = bytearray()
+        for block in blocks:
+            if not isinstance(block, Padding):
+                data += cls._writeblock(block)
+        # The new padding block's header counts against the room.
+        info = PaddingInfo(available - len(data) - 4, cont_size)
+        padding = Padding()
+        padding.length = max(0, min(info._get_padding(padding_func), cls._MAX_SIZE))
+        data += cls._writeblock(padding, is_last=True)
+        return data
 
 
 class StreamInfo(MetadataBlock, _StreamInfoBase):
@@ -86,6 +140,28 @@ class StreamInfo(MetadataBlock, _StreamInfoBase):
          md5) = fields
         self.length = length
         self.md5_signature = int.from_bytes(md5, "big")
+
+    def write(self):
+        # Fields narrower than their values keep their low bits, as
+        # mutagen writes them.
+        sample_rate = self.sample_rate
+        bits = self.bits_per_sample - 1
+        total = self.total_samples
+        md5 = self.md5_signature
+        return b"".join((
+            _uint_bytes(self.min_blocksize, 2),
+            _uint_bytes(self.max_blocksize, 2),
+            _uint_bytes(self.min_framesize, 3),
+            _uint_bytes(self.max_framesize, 3),
+            # 20 bits of sample rate, 3 of channels - 1, 5 of bits per
+            # sample - 1, 36 of total samples.
+            _uint_bytes(sample_rate >> 4, 2),
+            bytes((((sample_rate & 0xF) << 4) | (((self.channels - 1) & 7) << 1)
+                   | ((bits >> 4) & 1),
+                   ((bits & 0xF) << 4) | ((total >> 32) & 0xF))),
+            _pack_u32(total & 0xFFFFFFFF),
+            bytes((md5 >> shift) & 0xFF for shift in range(120, -8, -8)),
+        ))
 
     def pprint(self):
         return "FLAC, %.2f seconds, %d Hz" % (self.length, self.sample_rate)
@@ -220,6 +296,17 @@ class CueSheet(MetadataBlock):
                 track.indexes.append(CueSheetTrackIndex(index_number, index_offset))
             self.tracks.append(track)
 
+    def write(self):
+        parts = [self._HEADER.pack(self.media_catalog_number, self.lead_in_samples,
+                                   0x80 if self.compact_disc else 0, len(self.tracks))]
+        for track in self.tracks:
+            flags = ((track.type & 1) << 7) | (0x40 if track.pre_emphasis else 0)
+            parts.append(self._TRACK.pack(track.start_offset, track.track_number,
+                                          track.isrc, flags, len(track.indexes)))
+            parts.extend(self._INDEX.pack(index.index_offset, index.index_number)
+                         for index in track.indexes)
+        return b"".join(parts)
+
     def __repr__(self):
         return (("<%s media_catalog_number=%r, lead_in=%r, compact_disc=%r, "
                  "tracks=%r>") %
@@ -277,6 +364,16 @@ class Picture(MetadataBlock):
             raise error(e.args[2]) from None
         self._set_fields(fields)
         data.seek(start + consumed, 0)
+
+    def write(self):
+        mime = self.mime.encode("utf-8")
+        desc = self.desc.encode("utf-8")
+        return b"".join((
+            _pack_u32(self.type), _pack_u32(len(mime)), mime,
+            _pack_u32(len(desc)), desc,
+            struct.pack(">IIII", self.width, self.height, self.depth, self.colors),
+            _pack_u32(len(self.data)), self.data,
+        ))
 
     def _set_fields(self, fields):
         (self.type, self.mime, self.desc, self.width, self.height, self.depth,
@@ -373,16 +470,12 @@ class FLAC(FileType):
         except OSError as e:
             raise MutagenError(e)
         except _native.ParseError as e:
-            status, _part, message, _offset = e.args
-            if status == "not this format":
-                raise FLACNoHeaderError(
-                    "%r is not a valid FLAC file (%s)" % (filething.name, message)) from None
-            raise error(message) from None
+            raise _parse_error(e, filething.name) from None
 
         (_flac_offset, _audio_offset, _file_size, length, bitrate,
          streaminfo_fields, blocks) = result
         self._streaminfo = None
-        for code, _declared_length, size, payload in blocks:
+        for code, declared_length, size, payload in blocks:
             if code == StreamInfo.code and self._streaminfo is None:
                 block = _new_block(StreamInfo)
                 block._set_fields(streaminfo_fields, length)
@@ -392,35 +485,117 @@ class FLAC(FileType):
                 block = _new_block(VCFLACDict)
                 block.vendor, block[:] = payload
                 block._size = size
+                if size > MetadataBlock._MAX_SIZE:
+                    block._invalid_overflow_size = declared_length
                 if self.tags is None:
                     self.tags = block
             elif code == Picture.code:
                 block = _new_block(Picture)
                 block._set_fields(payload)
+                if size > MetadataBlock._MAX_SIZE:
+                    block._invalid_overflow_size = declared_length
             elif code == Padding.code:
                 block = _new_block(Padding)
                 block.length = size
             elif code < len(self.METADATA_BLOCKS) and self.METADATA_BLOCKS[code]:
                 block = self.METADATA_BLOCKS[code](payload)
+                # A stream has at most one seek table and one cue sheet.
                 if code == SeekTable.code:
+                    if self.seektable is not None:
+                        raise error("> 1 SeekTable block found")
                     self.seektable = block
                 elif code == CueSheet.code:
+                    if self.cuesheet is not None:
+                        raise error("> 1 CueSheet block found")
                     self.cuesheet = block
             else:
                 block = MetadataBlock(payload)
             block.code = code
             self.metadata_blocks.append(block)
 
+    @convert_error(IOError, error)
+    @loadfile(writable=True)
     def save(self, filething=None, deleteid3=False, padding=None):
-        raise NotImplementedError("writing FLAC files is not implemented yet")
+        """Write the metadata blocks to the file (by default the one
+        loaded), with one padding block at the end sized by ``padding`` (a
+        function of a PaddingInfo).  An ID3v2 tag in front of the FLAC
+        stream is kept unless ``deleteid3``, which also drops an ID3v1 tag
+        at the end."""
+        self._save(filething, self.metadata_blocks, deleteid3, padding)
 
+    @convert_error(IOError, error)
+    @loadfile(writable=True)
     def delete(self, filething=None):
-        raise NotImplementedError("writing FLAC files is not implemented yet")
+        """Remove the Vorbis comment blocks from the file, and clear the
+        tags (which stay, empty, for a later save)."""
+        if self.tags is None:
+            return
+        kept = [block for block in self.metadata_blocks if block.code != VCFLACDict.code]
+        # A deleted tag gives its room back: no padding is left for it.
+        self._save(filething, kept, False, lambda info: 0)
+        # Only the first comment block stays (as self.tags), empty.
+        self.metadata_blocks = [block for block in self.metadata_blocks
+                                if block.code != VCFLACDict.code or block is self.tags]
+        self.tags.clear()
+
+    def _save(self, filething, metadata_blocks, deleteid3, padding):
+        f = filething.fileobj
+        flac_offset, audio_offset, file_size = _find_layout(f, filething.name)
+
+        # The region rewritten: from "fLaC" (or the file's start, dropping
+        # the ID3v2 tag) to the audio.
+        start = 0 if deleteid3 else flac_offset
+        old_size = audio_offset - start
+        cont_size = file_size - audio_offset
+        data = b"fLaC" + MetadataBlock._writeblocks(
+            metadata_blocks, old_size - 4, cont_size, padding)
+
+        # An ID3v1 tag is the last 128 bytes of the file as saved, when
+        # they start with "TAG".  Known before anything is written.
+        cut_v1 = False
+        if deleteid3 and len(data) + cont_size >= 128:
+            if cont_size >= 128:
+                f.seek(file_size - 128)
+                tail = f.read(3)
+            else:
+                f.seek(audio_offset)
+                tail = (data + f.read(cont_size))[-128:-125]
+            cut_v1 = tail == b"TAG"
+
+        resize_bytes(f, old_size, len(data), start)
+        f.seek(start)
+        f.write(data)
+        if cut_v1:
+            f.seek(-128, 2)
+            f.truncate()
+        f.flush()
+
+
+def _parse_error(e, name):
+    """The exception for a _native.ParseError from reading a FLAC file."""
+    status, _part, message, _offset = e.args
+    if status == "not this format":
+        return FLACNoHeaderError("%r is not a valid FLAC file (%s)" % (name, message))
+    return error(message)
+
+
+def _find_layout(fileobj, name):
+    """(offset of "fLaC", offset of the audio, file size) of the FLAC file
+    open as fileobj, its blocks measured as on load."""
+    fileobj.seek(0)
+    try:
+        result = read_file_prefix(fileobj, _native.read_flac)
+    except _native.ParseError as e:
+        raise _parse_error(e, name) from None
+    return result[0], result[1], result[2]
 
 
 Open = FLAC
 
 
+@convert_error(IOError, error)
+@loadfile(method=False, writable=True)
 def delete(filething):
-    """Remove the Vorbis comment block from a FLAC file."""
-    FLAC(filething).delete()
+    """Remove the Vorbis comment blocks from a FLAC file."""
+    f = FLAC(filething.fileobj)
+    f.delete(filething.fileobj)
