@@ -11,7 +11,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmutagen.h"
 #include "core/error.h"
@@ -737,6 +741,195 @@ done:
     return result;
 }
 
+/* ---- MP3 files in one call ---------------------------------------------- */
+
+/* The bytes [base, base + len) of an open file, grown as a scan asks. */
+typedef struct file_window {
+    int fd;
+    uint64_t file_size;
+    uint8_t *buf;
+    size_t len, cap;
+    uint64_t base;
+} file_window;
+
+enum { MP3_HEAD_READ = 4096, MP3_TAIL_READ = 131, MP3_SCAN_ROUNDS = 64 };
+
+/* pread until len bytes or the end of the file; false on an error. */
+static bool pread_all(int fd, uint8_t *buf, size_t len, uint64_t offset, size_t *got)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(fd, buf + done, len - done, (off_t)(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    *got = done;
+    return true;
+}
+
+/* Make the window hold [start, end) (cut at the end of the file), keeping
+ * what it holds when start is inside it. */
+static bool window_cover(file_window *w, uint64_t start, uint64_t end)
+{
+    if (end > w->file_size)
+        end = w->file_size;
+    if (start < w->base || start > w->base + w->len) {
+        w->base = start;
+        w->len = 0;
+    }
+    if (end <= w->base + w->len)
+        return true;
+    if (end - w->base > SIZE_MAX / 2)
+        return false;
+    size_t want = (size_t)(end - w->base);
+    if (want > w->cap) {
+        uint8_t *grown = realloc(w->buf, want);
+        if (!grown)
+            return false;
+        w->buf = grown;
+        w->cap = want;
+    }
+    size_t got;
+    if (!pread_all(w->fd, w->buf + w->len, want - w->len, w->base + w->len, &got))
+        return false;
+    w->len += got;
+    return true;
+}
+
+/* The ID3v2 header at the start of the window as ID3Header reads it, when
+ * the fast path can take it: a supported version, a syncsafe size that
+ * fits the file, no bits the version leaves undefined and no extended
+ * header.  Anything else goes to the Python reader, which raises what
+ * mutagen raises. */
+static bool plain_id3v2_header(const file_window *w, uint8_t *major, uint8_t *flags,
+                               uint32_t *size)
+{
+    const uint8_t *h = w->buf;
+    if (w->len < 10 || memcmp(h, "ID3", 3) != 0)
+        return false;
+    if (h[3] < 2 || h[3] > 4 || ((h[6] | h[7] | h[8] | h[9]) & 0x80))
+        return false;
+    uint8_t undefined = h[3] == 4 ? 0x0f : h[3] == 3 ? 0x1f : 0;
+    if ((h[5] & undefined) || (h[5] & 0x40))
+        return false;
+    *major = h[3];
+    *flags = h[5];
+    *size = (uint32_t)h[6] << 21 | (uint32_t)h[7] << 14 | (uint32_t)h[8] << 7 | h[9];
+    return 10 + (uint64_t)*size <= w->file_size;
+}
+
+PyDoc_STRVAR(read_mp3_file_doc,
+"read_mp3_file(path, keys, modes)\n--\n\n"
+"What MP3(path) reads, in one open and a few preads: returns (file_size,\n"
+"header, body, tail, info) where header is None or (major, revision, flags)\n"
+"of an ID3v2 tag at the start, body that tag's bytes after its 10-byte\n"
+"header (None without a tag), tail the file's last bytes (up to 131, for\n"
+"ID3v1), and info the MPEGInfo attributes of the stream after the tag as\n"
+"read_mpeg_info gives them (with keys and modes as there).\n"
+"Returns None when the file is not the plain case this path handles (an\n"
+"ID3v2 header the Python reader must judge, no MPEG stream, an I/O error):\n"
+"the caller then reads the file the general way, which raises what mutagen\n"
+"raises.");
+
+static PyObject *read_mp3_file(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *path_arg, *keys, *modes, *path;
+    if (!PyArg_ParseTuple(args, "OO!O!:read_mp3_file", &path_arg, &PyTuple_Type, &keys,
+                          &PyTuple_Type, &modes))
+        return NULL;
+    if (PyTuple_GET_SIZE(keys) != MPEG_KEY_COUNT || PyTuple_GET_SIZE(modes) != 4) {
+        PyErr_SetString(PyExc_ValueError, "read_mp3_file needs 17 keys and 4 modes");
+        return NULL;
+    }
+    if (!PyUnicode_FSConverter(path_arg, &path))
+        return NULL;
+    file_window w = {.fd = -1};
+    PyObject *header = NULL, *body = NULL, *tail = NULL, *info = NULL, *result = NULL;
+    struct stat st;
+    do
+        w.fd = open(PyBytes_AS_STRING(path), O_RDONLY | O_CLOEXEC);
+    while (w.fd < 0 && errno == EINTR);
+    if (w.fd < 0 || fstat(w.fd, &st) != 0 || !S_ISREG(st.st_mode))
+        goto fallback;
+    w.file_size = (uint64_t)st.st_size;
+    if (!window_cover(&w, 0, MP3_HEAD_READ))
+        goto fallback;
+
+    uint8_t major, flags;
+    uint32_t size;
+    uint64_t audio_start = 0;
+    if (plain_id3v2_header(&w, &major, &flags, &size)) {
+        body = PyBytes_FromStringAndSize(NULL, size);
+        if (!body)
+            goto done;
+        size_t have = w.len - 10 < size ? w.len - 10 : size, got;
+        memcpy(PyBytes_AS_STRING(body), w.buf + 10, have);
+        if (have < size && (!pread_all(w.fd, (uint8_t *)PyBytes_AS_STRING(body) + have,
+                                       size - have, 10 + have, &got) || got != size - have))
+            goto fallback;
+        header = Py_BuildValue("(iii)", major, w.buf[4], flags);
+        if (!header)
+            goto done;
+        audio_start = 10 + (uint64_t)size;
+    } else if (w.len >= 3 && memcmp(w.buf, "ID3", 3) == 0) {
+        goto fallback;
+    }
+
+    /* The MPEG scan, given the bytes it asks for (as _scan_native does). */
+    uint64_t start = audio_start;
+    cm_mpeg_stream stream;
+    cm_error err;
+    if (!window_cover(&w, start, start + MP3_HEAD_READ))
+        goto fallback;
+    for (int round = 0;; round++) {
+        cm_status status = cm_mpeg_parse(w.buf, w.len, w.base, start, w.file_size, &stream, &err);
+        if (status == CM_OK)
+            break;
+        /* The scan asks for the next bytes it will look at; reading twice
+         * what the window holds (as _Window.need does) keeps the rounds few
+         * when it has far to go. */
+        uint64_t end = err.need_bytes;
+        if (err.offset >= w.base && err.offset <= w.base + w.len && end < w.base + 2 * w.len)
+            end = w.base + 2 * w.len;
+        if (status != CM_NEED_MORE || round == MP3_SCAN_ROUNDS ||
+            !window_cover(&w, err.offset, end))
+            goto fallback;
+        start = err.offset;
+    }
+    info = build_mpeg_info(&stream, keys, modes);
+    if (!info)
+        goto done;
+
+    uint8_t end[MP3_TAIL_READ];
+    size_t tail_len = w.file_size < MP3_TAIL_READ ? (size_t)w.file_size : MP3_TAIL_READ, got;
+    if (!pread_all(w.fd, end, tail_len, w.file_size - tail_len, &got) || got != tail_len)
+        goto fallback;
+    tail = PyBytes_FromStringAndSize((const char *)end, (Py_ssize_t)tail_len);
+    if (!tail)
+        goto done;
+    result = Py_BuildValue("(KOOOO)", (unsigned long long)w.file_size,
+                           header ? header : Py_None, body ? body : Py_None, tail, info);
+    goto done;
+fallback:
+    result = Py_NewRef(Py_None);
+done:
+    if (w.fd >= 0)
+        close(w.fd);
+    free(w.buf);
+    Py_DECREF(path);
+    Py_XDECREF(header);
+    Py_XDECREF(body);
+    Py_XDECREF(tail);
+    Py_XDECREF(info);
+    return result;
+}
+
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
@@ -748,6 +941,7 @@ static PyMethodDef native_methods[] = {
     {"read_id3", (PyCFunction)(void (*)(void))read_id3, METH_VARARGS | METH_KEYWORDS,
      read_id3_doc},
     {"read_mpeg_info", read_mpeg_info, METH_VARARGS, read_mpeg_info_doc},
+    {"read_mp3_file", read_mp3_file, METH_VARARGS, read_mp3_file_doc},
     {"id3_read_frames", (PyCFunction)(void (*)(void))cm_py_id3_read_frames, METH_FASTCALL,
      cm_py_id3_read_frames_doc},
     {NULL, NULL, 0, NULL},

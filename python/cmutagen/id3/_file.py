@@ -13,7 +13,7 @@ from cmutagen._util import (convert_error, delete_bytes, enum, insert_bytes,
 from ._util import (BitPaddedInt, ID3NoHeaderError, ID3SaveConfig,
                     ID3UnsupportedVersionError, error)
 from ._tags import ID3Header, ID3Tags
-from ._id3v1 import MakeID3v1, find_id3v1
+from ._id3v1 import MakeID3v1, _find_id3v1_in, find_id3v1
 
 
 @enum
@@ -103,7 +103,7 @@ class ID3(ID3Tags, Metadata):
         self._pre_load_header(fileobj)
 
         try:
-            self._header = ID3Header(fileobj)
+            header = ID3Header(fileobj)
         except (ID3NoHeaderError, ID3UnsupportedVersionError):
             if not load_v1:
                 raise
@@ -111,11 +111,8 @@ class ID3(ID3Tags, Metadata):
             if frames is None:
                 raise
             self.version = ID3Header._V11
-            for frame in frames.values():
-                if self._has_none(frame.HashKey):
-                    self.add(frame)
+            self.__add_v1(frames)
         else:
-            header = self._header
             if known_frames is not None:
                 header._known_frames = known_frames
 
@@ -123,24 +120,51 @@ class ID3(ID3Tags, Metadata):
             size = header.size - 10
             if header.f_extended:
                 size -= 4 + len(header._extdata)
-            data = read_full(fileobj, size)
-            remaining_data = self._read(header, data)
-            self._padding = len(remaining_data)
-
+            self.__read_v2(header, read_full(fileobj, size))
             if load_v1:
-                # v1 frames fill in what the v2 tag lacks, in its version.
-                v1v2_ver = 4 if self.version[1] == 4 else 3
-                frames, offset = find_id3v1(fileobj, v1v2_ver, known_frames)
-                if frames:
-                    for frame in frames.values():
-                        if self._has_none(frame.HashKey):
-                            self.add(frame)
+                frames, offset = find_id3v1(fileobj, self.__v1_version(), known_frames)
+                self.__add_v1(frames)
 
         if translate:
             if v2_version == 3:
                 self.update_to_v23()
             else:
                 self.update_to_v24()
+
+    def _load_read(self, filename, header, body, tail):
+        """load(filename) with its default arguments, from bytes the MP3
+        reader read in one go: header an ID3Header (or None: no tag at the
+        start), body the tag after its header, tail the file's last
+        _V1_WINDOW bytes.  Returns False, with no frames taken, when the
+        file has no tag at either end (load raises ID3NoHeaderError)."""
+        self.unknown_frames = []
+        self.filename = filename
+        self._padding = 0
+        if header is None:
+            frames, offset = _find_id3v1_in(tail)
+            if frames is None:
+                return False
+            self._header = None
+            self.version = ID3Header._V11
+            self.__add_v1(frames)
+        else:
+            self.__read_v2(header, body)
+            self.__add_v1(_find_id3v1_in(tail, self.__v1_version())[0])
+        self.update_to_v24()
+        return True
+
+    def __read_v2(self, header, data):
+        self._header = header
+        self._padding = len(self._read(header, data))
+
+    def __v1_version(self):
+        # v1 frames fill in what the v2 tag lacks, in its version.
+        return 4 if self.version[1] == 4 else 3
+
+    def __add_v1(self, frames):
+        for frame in (frames or {}).values():
+            if self._has_none(frame.HashKey):
+                self.add(frame)
 
     def _prepare_data(self, fileobj, start, available, v2_version, v23_sep,
                       pad_func):
@@ -315,7 +339,6 @@ class ID3FileType(FileType):
     @loadfile()
     def load(self, filething, ID3=None, **kwargs):
         """Read the file's tag (None if it has none) and stream info."""
-        fileobj = filething.fileobj
         self.filename = filething.filename
 
         if ID3 is None:
@@ -323,6 +346,11 @@ class ID3FileType(FileType):
         else:
             # Remembered for add_tags after a delete.
             self.ID3 = ID3
+
+        path = filething.path
+        if path is not None and not kwargs and self._load_path(path, ID3):
+            return
+        fileobj = filething.fileobj
 
         try:
             self.tags = ID3(fileobj, **kwargs)
@@ -338,3 +366,8 @@ class ID3FileType(FileType):
             offset = None
 
         self.info = self._Info(fileobj, offset)
+
+    def _load_path(self, path, ID3):
+        """load(path) in one read where a format knows how (MP3 does);
+        False: nothing was set, read the file the general way."""
+        return False

@@ -30,28 +30,35 @@ def find_id3v1(fileobj, v2_version=4, known_frames=None):
 
     position = fileobj.tell()
     try:
-        want = 128 + _APE_TAG_OFFSET
+        want = _V1_WINDOW
         try:
             fileobj.seek(-want, 2)
         except IOError as e:
             if e.errno != errno.EINVAL:
                 raise
             fileobj.seek(0, 0)  # the file is smaller than that
-        data = fileobj.read(want)
-
-        idx = data.find(b"TAG")
-        if idx == -1:
-            return None, 0
-        start = idx - _APE_TAG_OFFSET
-        if start >= 0 and data[start:start + 8] == b"APETAGEX":
-            return None, 0  # the "TAG" of an APEv2 header or footer
-
-        frames = ParseID3v1(data[idx:], v2_version, known_frames)
-        if frames is None:
-            return None, 0
-        return frames, idx - len(data)
+        return _find_id3v1_in(fileobj.read(want), v2_version, known_frames)
     finally:
         fileobj.seek(position, 0)
+
+
+# How many bytes from the end of a file find_id3v1 looks at.
+_V1_WINDOW = 128 + _APE_TAG_OFFSET
+
+
+def _find_id3v1_in(data, v2_version=4, known_frames=None):
+    """find_id3v1 on the last bytes of a file (up to _V1_WINDOW of them)."""
+    idx = data.find(b"TAG")
+    if idx == -1:
+        return None, 0
+    start = idx - _APE_TAG_OFFSET
+    if start >= 0 and data[start:start + 8] == b"APETAGEX":
+        return None, 0  # the "TAG" of an APEv2 header or footer
+
+    frames = ParseID3v1(data[idx:], v2_version, known_frames)
+    if frames is None:
+        return None, 0
+    return frames, idx - len(data)
 
 
 # (frame ID, default class) of the frames a v1 tag gives, in the order

@@ -109,6 +109,17 @@ class ID3Header:
                 raise error("invalid extended header size")
             self._extdata = read_full(fileobj, extsize) if extsize else b""
 
+    @classmethod
+    def _plain(cls, major, revision, flags, size):
+        """The header of a tag whose ten bytes were read elsewhere (MP3's
+        one-call read), one __init__ accepts as it is: no extended header,
+        no undefined flags; size as stored (after the header)."""
+        header = cls.__new__(cls)
+        header._flags = flags
+        header.size = size + 10
+        header.version = (2, major, revision)
+        return header
+
     @property
     def known_frames(self):
         """The frame classes to read the tag with, by frame ID."""

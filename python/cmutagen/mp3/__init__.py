@@ -26,6 +26,8 @@ from .. import _native
 from .._file import StreamInfo
 from .._util import MutagenError, enum
 from ..id3 import ID3FileType, BitPaddedInt, delete  # noqa: F401 (mutagen.mp3 has BitPaddedInt)
+from ..id3 import ID3 as _ID3
+from ..id3._tags import ID3Header as _ID3Header
 from ._util import XingHeader, XingHeaderError, VBRIHeader, VBRIHeaderError
 
 
@@ -440,10 +442,19 @@ class MPEGInfo(StreamInfo):
         start = 0 if offset is None else offset
         window = _Window(fileobj, start)
         fields = (_scan_native if _USE_NATIVE else _scan_python)(window, start)
+        self._take(fields, window.file_size)
+
+    @classmethod
+    def _from_fields(cls, fields, file_size):
+        """An MPEGInfo from read_mpeg_info's attributes."""
+        info = cls.__new__(cls)
+        info._take(fields, lambda: file_size)
+        return info
+
+    def _take(self, fields, file_size):
         if fields["length"] is None:
             # no VBR header: the bytes from the first frame on, at its bitrate
-            size = window.file_size()
-            fields["length"] = (size - fields["frame_offset"]) * 8 / fields["bitrate"]
+            fields["length"] = (file_size() - fields["frame_offset"]) * 8 / fields["bitrate"]
         self.__dict__.update(fields)
 
     def pprint(self):
@@ -489,6 +500,25 @@ class MP3(ID3FileType):
     def mime(self):
         layer = self.info.layer
         return ["audio/mp%d" % layer, "audio/x-mp%d" % layer] + super().mime
+
+    def _load_path(self, path, ID3):
+        # One C call opens the file, reads the tag, the file's end and the
+        # first frames, and scans them; the general path takes anything
+        # out of the ordinary (and raises what mutagen raises).
+        if not _USE_NATIVE or ID3 is not _ID3:
+            return False
+        parts = _native.read_mp3_file(path, _INFO_KEYS, _MODES)
+        if parts is None:
+            return False
+        file_size, header, body, tail, fields = parts
+        tags = ID3()
+        if header is not None:
+            header = _ID3Header._plain(*header, len(body))
+        if not tags._load_read(self.filename, header, body, tail):
+            tags = None
+        self.tags = tags
+        self.info = MPEGInfo._from_fields(fields, file_size)
+        return True
 
     @staticmethod
     def score(filename, fileobj, header_data):
