@@ -168,3 +168,29 @@ def test_bad_arguments():
         _native.read_mp3_file("x.mp3", (), mp3._MODES)
     with pytest.raises(TypeError):
         _native.read_mp3_file(3, mp3._INFO_KEYS, mp3._MODES)
+
+
+def frame_state(frame):
+    return (type(frame), repr(frame), list(vars(frame)),
+            [(type(v), v, [type(x) for x in v] if isinstance(v, list) else None)
+             for v in vars(frame).values()])
+
+
+def test_v1_frames_built_as_the_constructors_build_them():
+    # ParseID3v1 builds its default frames without validating them; they
+    # must be what the classes' constructors make (known_frames=Frames
+    # takes the constructors).
+    import random
+    from cmutagen.id3 import Frames
+    from cmutagen.id3._id3v1 import ParseID3v1
+    rng = random.Random(1)
+    alphabet = b"\x00\x00 \t09aZ(){}\xa0\xe9\xff-:/"
+    for _ in range(3000):
+        body = bytes(rng.choice(alphabet) for _ in range(125))
+        data = b"TAG" + body[:rng.randint(121, 125)]
+        for version in (3, 4):
+            fast = ParseID3v1(data, version)
+            slow = ParseID3v1(data, version, Frames)
+            assert list(fast) == list(slow)
+            for key in fast:
+                assert frame_state(fast[key]) == frame_state(slow[key]), (data, key)

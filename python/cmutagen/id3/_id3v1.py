@@ -15,6 +15,7 @@ from cmutagen._constants import GENRES
 from cmutagen._util import bchr
 
 from ._frames import TCON, TRCK, COMM, TDRC, TYER, TALB, TPE1, TIT2
+from ._specs import Encoding, ID3TimeStamp
 
 # APEv2 tags (which often sit just before or instead of an ID3v1 tag) end
 # in "APETAGEX": read this many bytes more to tell its "TAG" from a v1 one.
@@ -101,9 +102,11 @@ def ParseID3v1(data, v2_version=4, known_frames=None):
 
     if known_frames is None:
         classes = dict(_V1_FRAMES)
+        make = _latin1_frame
     else:
         classes = {name: known_frames[name] for name, _ in _V1_FRAMES
                    if name in known_frames}
+        make = _constructed_frame
 
     values = {
         "TIT2": text(title),
@@ -120,17 +123,30 @@ def ParseID3v1(data, v2_version=4, known_frames=None):
         if name == "COMM":
             value = text(comment)
             if value:
-                frames[name] = cls(encoding=0, lang="eng",
-                                   desc="ID3v1 Comment", text=value)
+                frames[name] = make(cls, value, lang="eng", desc="ID3v1 Comment")
         elif name == "TRCK":
             if is_v11:
-                frames[name] = cls(encoding=0, text=str(track))
+                frames[name] = make(cls, str(track))
         elif name == "TCON":
             if genre != 255:
-                frames[name] = cls(encoding=0, text=str(genre))
+                frames[name] = make(cls, str(genre))
         elif values.get(name):
-            frames[name] = cls(encoding=0, text=values[name])
+            frames[name] = make(cls, values[name])
     return frames
+
+
+def _constructed_frame(cls, text, **fields):
+    return cls(encoding=0, text=text, **fields)
+
+
+def _latin1_frame(cls, text, **fields):
+    """_constructed_frame for the classes of _V1_FRAMES, without the
+    validation their specs would do on values valid by construction (text
+    decoded from Latin-1).  Loading a file with a v1 tag makes several."""
+    frame = cls.__new__(cls)
+    frame.__dict__.update(encoding=Encoding.LATIN1, **fields,
+                          text=[ID3TimeStamp(text) if cls is TDRC else text])
+    return frame
 
 
 def _v1_field(id3, key):
