@@ -619,6 +619,17 @@ def _call_with_file(func, instance, args, kwargs, writable, create):
     # The file argument is positional only; filename= and fileobj= are the
     # keyword forms.  A plain try/finally rather than _openfile: this runs
     # on every load.
+    if not writable and not kwargs and len(args) == 1 and type(args[0]) is str:
+        # The commonest call, a load from a path: the FileThing that
+        # _file_thing makes for it, without the checks a str passes.
+        path = args[0]
+        thing = FileThing(None, path, path, path)
+        try:
+            if instance is None:
+                return func(thing)
+            return func(instance, thing)
+        finally:
+            thing._close_opened()
     filething = args[0] if args else None
     filename = kwargs.pop("filename", None)
     fileobj = kwargs.pop("fileobj", None)

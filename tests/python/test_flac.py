@@ -159,8 +159,3 @@ def test_standalone_blocks_decode_their_bytes():
     pic = Picture(corpus.picture(mime=b"image/jpeg", data=b"\xff\xd8"))
     assert (pic.mime, pic.desc, pic.data, pic.type) == ("image/jpeg", "cover", b"\xff\xd8", 3)
     assert Padding(bytes(7)).length == 7
-
-
-def test_saving_is_refused_until_the_writer_lands(broken):
-    with pytest.raises(NotImplementedError):
-        FLAC(broken("picture-ok.flac")).save()

@@ -590,6 +590,16 @@ class TCON(TextFrame):
                 genres.extend(found)
         return genres
 
+    def _reads_as_itself(self):
+        """Whether ``genres`` gives ``text`` back: every value free text
+        (not empty, no number, CR/RX or "(" reference, no newline, which
+        ends the text a reference regex takes)."""
+        for value in self.text:
+            if (not value or value[0] == "(" or "\n" in value or value.isdigit()
+                    or value in ("CR", "RX")):
+                return False
+        return True
+
     def _set_genres(self, genres):
         if isinstance(genres, str):
             genres = [genres]

@@ -673,8 +673,9 @@ class ID3Tags(DictProxy, Tags):
 
     def __update_common(self):
         """Conversions done for both target versions."""
-        tcon = self.get("TCON")
-        if tcon is not None:
+        frames = self._frames()
+        tcon = frames.get("TCON")
+        if tcon is not None and not (type(tcon) is TCON and tcon._reads_as_itself()):
             # Resolves "(4)Rock"-style references to genre names (for a
             # TCON that has none, setting them back would change nothing).
             genres = tcon.genres
@@ -683,16 +684,39 @@ class ID3Tags(DictProxy, Tags):
 
         # A new frame, not an edit of the old: the old one may be shared
         # (a _copy of these tags holds the same frame objects).
-        for pic in self.getall("APIC"):
+        if frames is self:
+            pics = self.getall("APIC")
+        else:  # getall("APIC") on the dict
+            pics = ([frames["APIC"]] if "APIC" in frames else
+                    [frame for key, frame in frames.items() if key[:5] == "APIC:"])
+        for pic in pics:
             if pic.mime in _PIC_MIMES:
                 self.add(APIC(encoding=pic.encoding, mime=_PIC_MIMES[pic.mime],
                               type=pic.type, desc=pic.desc, data=pic.data))
+
+    def __has_sub_frames(self):
+        for frame in self._frames().values():
+            if getattr(frame, "sub_frames", None) is not None:
+                return True
+        return False
+
+    def _frames(self):
+        """The frames by key for reading: our dict itself when this class
+        stores frames as ID3Tags does (lookups without a Python call),
+        else self."""
+        if _stores_plainly(type(self)):
+            return self._DictProxy__dict
+        return self
 
     def update_to_v24(self):
         """Convert v2.3-only frames to their v2.4 equivalents (TYER, TDAT
         and TIME to TDRC, TORY to TDOR, IPLS to TIPL) unless those are
         already there, and drop v2.3-only frames."""
         self.__update_common()
+        if not (_V23_ONLY_SET & self._frames().keys()) and not self.__has_sub_frames():
+            # Nothing below applies: every conversion starts from a v2.3-only
+            # frame (the common case: a v2.4 tag with no chapters).
+            return
 
         if "TYER" in self and "TDRC" not in self:
             stamps = []
