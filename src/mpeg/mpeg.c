@@ -16,7 +16,6 @@
  * first frame's size from the byte count and VBRI's does not. */
 #include "mpeg.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "../core/error.h"
@@ -192,6 +191,37 @@ static void text_append(char *buf, size_t *len, size_t cap, const void *p, size_
     *len += n;
 }
 
+static void text_append_str(char *buf, size_t *len, size_t cap, const char *s)
+{
+    text_append(buf, len, cap, s, strlen(s));
+}
+
+/* The decimal digits of value (snprintf would cost more than the rest of
+ * the scan of a small file). */
+static void text_append_int(char *buf, size_t *len, size_t cap, int64_t value)
+{
+    char digits[21];
+    size_t n = sizeof digits;
+    uint64_t u = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    do
+        digits[--n] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (value < 0)
+        digits[--n] = '-';
+    text_append(buf, len, cap, digits + n, sizeof digits - n);
+}
+
+/* prefix, number, suffix: the shape of every option guess_settings gives */
+static size_t text_option(char *out, size_t cap, const char *prefix, int64_t number,
+                          const char *suffix)
+{
+    size_t len = 0;
+    text_append_str(out, &len, cap, prefix);
+    text_append_int(out, &len, cap, number);
+    text_append_str(out, &len, cap, suffix);
+    return len;
+}
+
 static bool is_lame_letter(uint8_t c)
 {
     return c == 'L' || c == 'A' || c == 'M' || c == 'E';
@@ -226,8 +256,10 @@ static bool parse_lame_version(const uint8_t *d, lame_version *v)
     const uint8_t *rest = d + i;
     size_t rest_len = n - i;
 
-    v->text_len = (size_t)snprintf(v->text, sizeof v->text, "%u.%llu", v->major,
-                                   (unsigned long long)v->minor);
+    v->text_len = 0;
+    text_append_int(v->text, &v->text_len, sizeof v->text, v->major);
+    text_append_str(v->text, &v->text_len, sizeof v->text, ".");
+    text_append_int(v->text, &v->text_len, sizeof v->text, (int64_t)v->minor);
     /* Before 3.90 (and in a 3.90 alpha/beta, whose "(" sits where the tag
      * would start) the rest is free text. */
     if (version_before(v, 3, 90) ||
@@ -349,26 +381,24 @@ static size_t guess_settings(const lame_tag *t, int64_t vbr_scale, const lame_ve
     floor_divmod10(100 - vbr_scale, &quality_v, &quality);
     unsigned method = t->vbr_method;
     const char *plus = t->bitrate >= 255 ? "+" : "";
-    int n = 0;
+    size_t n = 0;
 
     if (method == 2) { /* ABR */
         if (version_between(v, 90, 92) && t->encoding_flags)
-            n = snprintf(out, cap, "--alt-preset %u%s", t->bitrate, plus);
-        else if (t->preset)
-            n = snprintf(out, cap, "--preset %u", t->preset);
-        else
-            n = snprintf(out, cap, "--abr %u%s", t->bitrate, plus);
-        return (size_t)n;
+            return text_option(out, cap, "--alt-preset ", t->bitrate, plus);
+        if (t->preset)
+            return text_option(out, cap, "--preset ", t->preset, "");
+        return text_option(out, cap, "--abr ", t->bitrate, plus);
     }
     if (method == 1) { /* CBR */
         if (!t->preset)
-            n = t->bitrate < 255 ? snprintf(out, cap, "-b %u", t->bitrate)
-                                 : snprintf(out, cap, "-b 255+");
-        else if (t->preset == 1003)
-            n = snprintf(out, cap, "--preset insane");
-        else
-            n = snprintf(out, cap, "-b %u", t->preset);
-        return (size_t)n;
+            return t->bitrate < 255 ? text_option(out, cap, "-b ", t->bitrate, "")
+                                    : text_option(out, cap, "-b ", 255, "+");
+        if (t->preset == 1003) {
+            text_append_str(out, &n, cap, "--preset insane");
+            return n;
+        }
+        return text_option(out, cap, "-b ", t->preset, "");
     }
 
     /* VBR: method 3 is the old algorithm, 4 and 5 the new one, which is the
@@ -379,12 +409,16 @@ static size_t guess_settings(const lame_tag *t, int64_t vbr_scale, const lame_ve
         for (size_t i = 0; i < sizeof OLD_PRESETS / sizeof OLD_PRESETS[0]; i++)
             if (OLD_PRESETS[i].vbr_quality == quality_v && OLD_PRESETS[i].quality == quality &&
                 OLD_PRESETS[i].method == method && OLD_PRESETS[i].lowpass == t->lowpass &&
-                OLD_PRESETS[i].ath == t->ath_type)
-                return (size_t)snprintf(out, cap, "%s", OLD_PRESETS[i].name);
+                OLD_PRESETS[i].ath == t->ath_type) {
+                text_append_str(out, &n, cap, OLD_PRESETS[i].name);
+                return n;
+            }
         flag = is_new ? " --vbr-new" : "";
     } else if (version_between(v, 93, 97)) {
-        if (t->preset >= 1001 && t->preset <= 1007 && PRESET_NAMES[t->preset - 1001])
-            return (size_t)snprintf(out, cap, "%s", PRESET_NAMES[t->preset - 1001]);
+        if (t->preset >= 1001 && t->preset <= 1007 && PRESET_NAMES[t->preset - 1001]) {
+            text_append_str(out, &n, cap, PRESET_NAMES[t->preset - 1001]);
+            return n;
+        }
         flag = is_new ? " --vbr-new" : "";
     } else if (!version_before(v, 3, 98)) {
         flag = is_new ? "" : " --vbr-old";
@@ -403,7 +437,7 @@ static size_t guess_settings(const lame_tag *t, int64_t vbr_scale, const lame_ve
     }
     if (!is_vbr)
         return 0;
-    return (size_t)snprintf(out, cap, "-V %lld%s", (long long)quality_v, flag);
+    return text_option(out, cap, "-V ", quality_v, flag);
 }
 
 /* ---- Xing / Info --------------------------------------------------------- */
