@@ -73,9 +73,9 @@ class MetadataBlock:
         return self.data
 
     @classmethod
-    def _writeblock(cls, block, is_last=False):
-        """The block with its 4-byte header: last-block flag and type
-        code, then the body's length in 24 bits."""
+    def _block_parts(cls, block, is_last=False):
+        """(header, body) of the block: the 4-byte header holds the
+        last-block flag and type code, then the body's length in 24 bits."""
         body = block.write()
         size = len(body)
         if size > cls._MAX_SIZE:
@@ -84,10 +84,30 @@ class MetadataBlock:
             else:
                 raise error("block is too long to write")
         code = block.code | 0x80 if is_last else block.code
-        data = bytearray((code,))
-        data += _uint_bytes(size, 3)
-        data += body
-        return data
+        return bytes((code,)) + _uint_bytes(size, 3), body
+
+    @classmethod
+    def _render(cls, blocks, available, cont_size, padding_func):
+        """The pieces of _writeblocks' result, in order: joined once by the
+        caller, so a large picture is copied once, not once per step."""
+        parts = []
+        size = 0
+        for block in blocks:
+            if not isinstance(block, Padding):
+                header, body = cls._block_parts(block)
+                parts += (header, body)
+                size += 4 + len(body)
+        # The new padding block's header counts against the room.
+        info = PaddingInfo(available - size - 4, cont_size)
+        padding = Padding()
+        padding.length = max(0, min(info._get_padding(padding_func), cls._MAX_SIZE))
+        parts += cls._block_parts(padding, is_last=True)
+        return parts
+
+    @classmethod
+    def _writeblock(cls, block, is_last=False):
+        """The block with its header."""
+        return bytearray().join(cls._block_parts(block, is_last))
 
     @classmethod
     def _writeblocks(cls, blocks, available, cont_size, padding_func):
@@ -97,16 +117,7 @@ class MetadataBlock:
         size of the data after them: the padding is whatever
         ``padding_func`` (or the default policy) makes of the room left,
         within what a block can hold."""
-        data = bytearray()
-        for block in blocks:
-            if not isinstance(block, Padding):
-                data += cls._writeblock(block)
-        # The new padding block's header counts against the room.
-        info = PaddingInfo(available - len(data) - 4, cont_size)
-        padding = Padding()
-        padding.length = max(0, min(info._get_padding(padding_func), cls._MAX_SIZE))
-        data += cls._writeblock(padding, is_last=True)
-        return data
+        return bytearray().join(cls._render(blocks, available, cont_size, padding_func))
 
 
 class StreamInfo(MetadataBlock, _StreamInfoBase):
@@ -547,8 +558,8 @@ class FLAC(FileType):
         start = 0 if deleteid3 else flac_offset
         old_size = audio_offset - start
         cont_size = file_size - audio_offset
-        data = b"fLaC" + MetadataBlock._writeblocks(
-            metadata_blocks, old_size - 4, cont_size, padding)
+        data = b"".join([b"fLaC"] + MetadataBlock._render(
+            metadata_blocks, old_size - 4, cont_size, padding))
 
         # An ID3v1 tag is the last 128 bytes of the file as saved, when
         # they start with "TAG".  Known before anything is written.

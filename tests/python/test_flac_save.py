@@ -13,7 +13,6 @@ import struct
 import pytest
 
 from cmutagen import flac
-from cmutagen._util import MutagenError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BROKEN = os.path.join(ROOT, "tests", "broken")
