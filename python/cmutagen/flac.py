@@ -12,6 +12,7 @@ a bad value, a failing ``padding`` callback or a full disk leaves the file
 as it was.
 """
 
+import os
 import struct
 from io import BytesIO
 
@@ -551,7 +552,7 @@ class FLAC(FileType):
 
     def _save(self, filething, metadata_blocks, deleteid3, padding):
         f = filething.fileobj
-        flac_offset, audio_offset, file_size = _find_layout(f, filething.name)
+        flac_offset, audio_offset, file_size = _find_layout(filething)
 
         # The region rewritten: from "fLaC" (or the file's start, dropping
         # the ID3v2 tag) to the audio.
@@ -590,14 +591,33 @@ def _parse_error(e, name):
     return error(message)
 
 
-def _find_layout(fileobj, name):
-    """(offset of "fLaC", offset of the audio, file size) of the FLAC file
-    open as fileobj, its blocks measured as on load."""
-    fileobj.seek(0)
+def _is_file_at(fileobj, path):
+    """Whether fileobj is an open file of the file system named path."""
+    if path is None or getattr(fileobj, "name", None) != path:
+        return False
     try:
-        result = read_file_prefix(fileobj, _native.read_flac)
+        return os.path.samestat(os.fstat(fileobj.fileno()), os.stat(path))
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def _find_layout(filething):
+    """(offset of "fLaC", offset of the audio, file size) of the FLAC file
+    a save writes to, its blocks measured as on load."""
+    fileobj = filething.fileobj
+    path = filething.filename
+    try:
+        if _is_file_at(fileobj, path):
+            # The file loadfile opened by name: the C reader reads it by
+            # that name (one open and pread, twice as fast as feeding it
+            # through the buffered file object).
+            fileobj.flush()
+            result = _native.read_flac(path)
+        else:
+            fileobj.seek(0)
+            result = read_file_prefix(fileobj, _native.read_flac)
     except _native.ParseError as e:
-        raise _parse_error(e, name) from None
+        raise _parse_error(e, filething.name) from None
     return result[0], result[1], result[2]
 
 

@@ -308,6 +308,27 @@ def test_save_to_file_objects(real_mutagen, upstream_data, tmp_path):
     assert outputs[0] == outputs[1] != original
 
 
+def test_save_to_file_object_of_a_replaced_file(real_mutagen, upstream_data, tmp_path):
+    """A file object still open on a file whose name now belongs to another
+    file: the save goes to the open file, laid out as that file is."""
+    outputs = []
+    for name, module in (("ours", flac), ("theirs", real_mutagen.flac)):
+        path = str(tmp_path / (name + ".flac"))
+        shutil.copy(os.path.join(upstream_data, "silence-44-s.flac"), path)
+        with_id3(real_mutagen, path)
+        f = module.FLAC(path)
+        f["title"] = "to the open file"
+        with open(path, "rb+") as h:
+            replacement = path + ".new"
+            shutil.copy(os.path.join(upstream_data, "no-tags.flac"), replacement)
+            os.replace(replacement, path)
+            f.save(h)
+            h.seek(0)
+            outputs.append((h.read(), open(path, "rb").read()))
+    assert outputs[0] == outputs[1]
+    assert b"to the open file" in outputs[0][0]
+
+
 # --- block writers ----------------------------------------------------------
 
 def block_pair(real_mutagen, kind, *args):
