@@ -867,7 +867,7 @@ class MP4Info(StreamInfo):
             return
 
         unit, length = struct.unpack(fmt, data[offset:offset + struct.calcsize(fmt)])
-        self.length = float(length) / unit
+        self.length = length / unit
 
     def _parse_stsd(self, atom, fileobj):
         ok, data = _read_body(atom, fileobj)

@@ -79,7 +79,10 @@ class AudioSampleEntry:
             self.codec_description = self.codec.upper()
 
     def _parse_esds(self, data):
-        version, flags, data = parse_full_atom(data)
+        try:
+            version, flags, data = parse_full_atom(data)
+        except ValueError as e:
+            raise ASEntryError(e)
         if version != 0:
             raise ASEntryError("Unsupported version %d" % version)
         fileobj = BytesIO(data)
@@ -106,7 +109,10 @@ class AudioSampleEntry:
 
     def _parse_alac(self, data):
         # ALACSpecificConfig (the "magic cookie") after a full atom header.
-        version, flags, data = parse_full_atom(data)
+        try:
+            version, flags, data = parse_full_atom(data)
+        except ValueError as e:
+            raise ASEntryError(e)
         if version != 0:
             raise ASEntryError("Unsupported version %d" % version)
         r = BitReader(BytesIO(data))
@@ -328,9 +334,10 @@ class DecoderSpecificInfo(BaseDescriptor):
         config = self.channelConfiguration
         if config == 0:
             return getattr(self, "pce_channels", 0)
-        if config == 1 and self.psPresentFlag == 1:
-            # Parametric stereo turns a mono core into two channels.
-            return 2
+        if config == 1:
+            # Parametric stereo turns a mono core into two channels; a
+            # mono stream that does not say may use it implicitly.
+            return {1: 2, 0: 1}.get(self.psPresentFlag, 0)
         if config == 7:
             return 8
         if config > 7:
@@ -394,9 +401,9 @@ class DecoderSpecificInfo(BaseDescriptor):
                     self.sbrPresentFlag = r.bits(1)
                     if self.sbrPresentFlag == 1:
                         self.extensionSamplingFrequency = self._get_sampling_freq(r)
-                    if bits_left() >= 12:
-                        if r.bits(11) == 0x548:
-                            self.psPresentFlag = r.bits(1)
+                        if bits_left() >= 12:
+                            if r.bits(11) == 0x548:
+                                self.psPresentFlag = r.bits(1)
                 elif self.extensionAudioObjectType == 22:
                     self.sbrPresentFlag = r.bits(1)
                     if self.sbrPresentFlag == 1:
