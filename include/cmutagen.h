@@ -305,6 +305,91 @@ typedef struct cm_mp3 {
 } cm_mp3;
 
 /* ------------------------------------------------------------------------ */
+/* MP4 (ISO base media / QuickTime files: .m4a .m4b .mp4 .3g2)               */
+/* ------------------------------------------------------------------------ */
+
+/* The well-known types of an iTunes "data" atom (the 24 bits after its
+ * version byte). */
+enum {
+    CM_MP4_DATA_IMPLICIT = 0,
+    CM_MP4_DATA_UTF8 = 1,
+    CM_MP4_DATA_UTF16 = 2,
+    CM_MP4_DATA_JPEG = 13,
+    CM_MP4_DATA_PNG = 14,
+    CM_MP4_DATA_INTEGER = 21
+};
+
+typedef struct cm_mp4_data {
+    uint8_t version;    /* the byte before the type: 0 in the files seen */
+    uint32_t type;      /* 24 bits, CM_MP4_DATA_* */
+    uint32_t locale;    /* the 4 bytes after the type, as a number */
+    cm_bytes value;     /* the payload */
+} cm_mp4_data;
+
+/* One child of moov.udta.meta.ilst: a tag item such as "\xa9nam" or "trkn". */
+typedef struct cm_mp4_item {
+    uint8_t name[4];    /* the atom's name as stored ("\xa9nam", "----") */
+    uint64_t offset;    /* file offset of the item atom */
+    cm_bytes body;      /* everything after the item's 8-byte header */
+    /* True when body is exactly a run of child atoms with plain 32-bit
+     * sizes: for "----", a "mean" then a "name" atom (each at least its 4
+     * flag bytes, which are zero) and then "data" atoms; for other items
+     * "data" atoms only; every data atom at least 16 bytes.  When false,
+     * data_count is 0 and body is all there is. */
+    bool well_formed;
+    cm_str mean, key;   /* "----" items: the mean and name after their flags */
+    size_t data_count;
+    const cm_mp4_data *data; /* in file order */
+} cm_mp4_item;
+
+/* A Nero chapter (moov.udta.chpl). */
+typedef struct cm_mp4_chapter {
+    double start;       /* seconds */
+    cm_str title;       /* as stored (UTF-8 expected; check with cm_utf8_valid) */
+} cm_mp4_chapter;
+
+/* Which values a file gives, as mutagen's MP4Info sets them: a length
+ * (from mvhd, then from the first audio track's mdhd) and, when that track
+ * has a sample description, the audio properties. */
+enum {
+    CM_MP4_HAS_LENGTH = 1,
+    CM_MP4_HAS_AUDIO_TRACK = 2,
+    CM_MP4_HAS_SAMPLE_ENTRY = 4
+};
+
+typedef struct cm_mp4_info {
+    unsigned fields;          /* CM_MP4_HAS_* */
+    /* The track's mdhd has a time scale of 0: there is no length, which
+     * mutagen reports as the integer 0. */
+    bool zero_timescale;
+    double length;            /* seconds */
+    uint64_t bitrate;         /* bits per second, 0 when unknown */
+    uint32_t channels;
+    uint32_t sample_rate;
+    uint32_t bits_per_sample;
+    cm_str codec;             /* "mp4a.40.2", "alac", "ac-3", ... */
+    cm_str codec_description; /* "AAC LC", "ALAC", "AC-3", ... */
+} cm_mp4_info;
+
+typedef struct cm_mp4 {
+    uint64_t file_size;
+    uint64_t moov_offset;     /* the first moov atom, the one mutagen reads */
+    uint64_t moov_length;
+    cm_mp4_info info;
+    bool has_tags;            /* moov.udta.meta.ilst exists */
+    uint64_t ilst_offset;
+    uint64_t padding;         /* the "free" atom mutagen would reuse: its payload size */
+    size_t item_count;
+    const cm_mp4_item *items; /* in file order */
+    /* Nero chapters: present when moov.udta.chpl and moov.mvhd exist. */
+    bool has_chapters;
+    uint32_t timescale;       /* mvhd's, with its duration */
+    uint64_t duration;
+    size_t chapter_count;
+    const cm_mp4_chapter *chapters;
+} cm_mp4;
+
+/* ------------------------------------------------------------------------ */
 /* Documents                                                                 */
 /* ------------------------------------------------------------------------ */
 
@@ -312,7 +397,8 @@ typedef enum cm_format {
     CM_FORMAT_AUTO = 0, /* detect from the bytes */
     CM_FORMAT_FLAC,
     CM_FORMAT_MP3,      /* MPEG audio with ID3 tags (cm_doc_mp3); no audio frame: CM_ERR_NOT_FORMAT */
-    CM_FORMAT_ID3       /* just the ID3 tags of any file (cm_doc_mp3, info NULL) */
+    CM_FORMAT_ID3,      /* just the ID3 tags of any file (cm_doc_mp3, info NULL) */
+    CM_FORMAT_MP4       /* MP4/M4A (cm_doc_mp4); reads the atoms, never the media data */
 } cm_format;
 
 typedef struct cm_read_opts {
@@ -338,6 +424,7 @@ CM_API cm_format cm_doc_format(const cm_doc *doc);
 /* The format-specific view, or NULL when the document is of another format. */
 CM_API const cm_flac *cm_doc_flac(const cm_doc *doc);
 CM_API const cm_mp3 *cm_doc_mp3(const cm_doc *doc); /* CM_FORMAT_MP3 and CM_FORMAT_ID3 */
+CM_API const cm_mp4 *cm_doc_mp4(const cm_doc *doc);
 
 /* Bytes the document's arena holds (for allocation accounting). */
 CM_API size_t cm_doc_arena_bytes(const cm_doc *doc);

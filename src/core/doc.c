@@ -10,6 +10,7 @@
 #include "../flac/flac.h"
 #include "../id3/id3v2_header.h"
 #include "../mpeg/mp3.h"
+#include "../mp4/mp4.h"
 
 cm_format cm_doc_format(const cm_doc *doc)
 {
@@ -24,6 +25,11 @@ const cm_flac *cm_doc_flac(const cm_doc *doc)
 const cm_mp3 *cm_doc_mp3(const cm_doc *doc)
 {
     return doc && (doc->format == CM_FORMAT_MP3 || doc->format == CM_FORMAT_ID3) ? doc->mp3 : NULL;
+}
+
+const cm_mp4 *cm_doc_mp4(const cm_doc *doc)
+{
+    return doc && doc->format == CM_FORMAT_MP4 ? doc->mp4 : NULL;
 }
 
 size_t cm_doc_arena_bytes(const cm_doc *doc)
@@ -83,6 +89,8 @@ static cm_status detect_format(const cm_source *src, cm_format *out, cm_error *e
             *out = CM_FORMAT_FLAC;
     } else if (cm_mpeg_sniff(data, avail)) {
         *out = CM_FORMAT_MP3;
+    } else if (cm_mp4_sniff(data, avail)) {
+        *out = CM_FORMAT_MP4;
     }
     return CM_OK;
 }
@@ -114,7 +122,8 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
         if (detect_format(&src, &format, err) != CM_OK)
             return NULL;
     }
-    if (format != CM_FORMAT_FLAC && format != CM_FORMAT_MP3 && format != CM_FORMAT_ID3) {
+    if (format != CM_FORMAT_FLAC && format != CM_FORMAT_MP3 && format != CM_FORMAT_ID3 &&
+        format != CM_FORMAT_MP4) {
         cm_fail(err, CM_ERR_UNSUPPORTED, CM_PART_NONE, 0,
                 "the data is not in a format this build reads");
         return NULL;
@@ -127,8 +136,11 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
     cm_status st;
     cm_flac *flac = NULL;
     cm_mp3 *mp3 = NULL;
+    cm_mp4 *mp4 = NULL;
     if (format == CM_FORMAT_FLAC)
         st = cm_flac_parse(src.head, src.head_len, src.file_size, &arena, &flac, err);
+    else if (format == CM_FORMAT_MP4)
+        st = cm_mp4_parse(&src, &arena, &mp4, err);
     else
         st = cm_mp3_parse(&src, format == CM_FORMAT_ID3, &arena, &mp3, err);
     cm_doc *doc = st == CM_OK ? cm_arena_calloc(&arena, 1, sizeof *doc) : NULL;
@@ -141,6 +153,7 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
     doc->format = format;
     doc->flac = flac;
     doc->mp3 = mp3;
+    doc->mp4 = mp4;
     doc->arena = arena;
     return doc;
 }

@@ -25,6 +25,7 @@
 #include "mpeg/mpeg.h"
 #include "vorbis/vcomment.h"
 #include "id3_objects.h"
+#include "mp4.h"
 
 typedef struct native_state {
     PyObject *parse_error; /* _native.ParseError */
@@ -944,6 +945,7 @@ static PyMethodDef native_methods[] = {
     {"read_mp3_file", read_mp3_file, METH_VARARGS, read_mp3_file_doc},
     {"id3_read_frames", (PyCFunction)(void (*)(void))cm_py_id3_read_frames, METH_FASTCALL,
      cm_py_id3_read_frames_doc},
+    {"read_mp4", (PyCFunction)(void (*)(void))cm_py_read_mp4, METH_FASTCALL, cm_py_read_mp4_doc},
     {NULL, NULL, 0, NULL},
 };
 
