@@ -511,7 +511,7 @@ class MP4Tags(DictProxy, Tags):
                 raise MP4MetadataError("unsupported type")
             size = len(chunk)
             if size == 3:
-                values.append(cdata.int_be(b"\x00" + chunk))
+                values.append(int.from_bytes(chunk, "big", signed=True))
             elif size in _INT_FORMATS:
                 values.append(struct.unpack(_INT_FORMATS[size], chunk)[0])
             else:

@@ -73,44 +73,43 @@ def _read_atom(atom, fileobj, level, keep):
         _set_header(atom, offset, length, name, 8, level, fileobj)
     end = atom.offset + atom.length
     if name in _CONTAINERS:
+        # The file is left where the children end, which is past the
+        # container when its last child claims more than the container.
         start = atom._dataoffset + _SKIP_SIZE.get(name, 0)
         if end - start <= _MAX_BUFFER:
             fileobj.seek(start, 0)
             buf = fileobj.read(max(end - start, 0))
             if keep is not None:
                 keep.append((start, buf))
-            atom.children = _parse_children(buf, start, start, end, level + 1, fileobj)
+            atom.children, pos = _parse_children(buf, start, start, end, level + 1, fileobj)
+            fileobj.seek(pos, 0)
         else:
             fileobj.seek(start, 0)
             children = []
             while fileobj.tell() < end:
                 children.append(Atom(fileobj, level + 1))
             atom.children = children
-    fileobj.seek(end, 0)
+    else:
+        fileobj.seek(end, 0)
 
 
 def _parse_children(buf, base, pos, end, level, fileobj):
     """The atoms from file offset pos to end, parsed from buf (the file's
-    bytes from offset base).  An atom whose header or body is not all in
-    buf is read from the file instead, which raises as mutagen would."""
+    bytes from offset base), and the offset where they end.  An atom whose
+    header or body is not all in buf is read from the file instead, which
+    raises as mutagen would."""
     children = []
     buf_end = base + len(buf)
     new = Atom.__new__
     while pos < end:
         if pos + 8 > buf_end:
-            fileobj.seek(pos, 0)
-            child = Atom(fileobj, level)
-            children.append(child)
-            pos = child.offset + child.length
+            pos = _child_from_file(children, fileobj, pos, level)
             continue
         length, name = _HEADER.unpack_from(buf, pos - base)
         child = new(Atom)
         if length == 1:
             if pos + 16 > buf_end:
-                fileobj.seek(pos, 0)
-                child = Atom(fileobj, level)
-                children.append(child)
-                pos = child.offset + child.length
+                pos = _child_from_file(children, fileobj, pos, level)
                 continue
             _set_header(child, pos, _UINT64.unpack_from(buf, pos - base + 8)[0],
                         name, 16, level, fileobj)
@@ -118,16 +117,23 @@ def _parse_children(buf, base, pos, end, level, fileobj):
             _set_header(child, pos, length, name, 8, level, fileobj)
         child_end = pos + child.length
         if name in _CONTAINERS:
-            if child_end <= buf_end:
-                start = child._dataoffset + _SKIP_SIZE.get(name, 0)
-                child.children = _parse_children(buf, base, start, child_end, level + 1, fileobj)
-            else:
+            if child_end > buf_end:
                 # The container runs past the bytes read: walk it in the file.
-                fileobj.seek(pos, 0)
-                child = Atom(fileobj, level)
+                pos = _child_from_file(children, fileobj, pos, level)
+                continue
+            start = child._dataoffset + _SKIP_SIZE.get(name, 0)
+            child.children, child_end = _parse_children(
+                buf, base, start, child_end, level + 1, fileobj)
         children.append(child)
         pos = child_end
-    return children
+    return children, pos
+
+
+def _child_from_file(children, fileobj, pos, level):
+    """Read the atom at pos from the file into children; where it ends."""
+    fileobj.seek(pos, 0)
+    children.append(Atom(fileobj, level))
+    return fileobj.tell()
 
 
 class Atom:
