@@ -50,9 +50,10 @@ class OggOpusInfo(StreamInfo):
         if not page.first:
             raise OggOpusHeaderError(
                 "page has ID header, but doesn't start a stream")
-        (version, self.channels, pre_skip, _rate, _gain,
+        (version, channels, pre_skip, _rate, _gain,
          _mapping) = _HEAD_FIELDS.unpack(page.packets[0][8:19])
         self.serial = page.serial
+        self.channels = channels
         self.__pre_skip = pre_skip
         # The high nibble of the version changes with incompatible revisions.
         major = version >> 4
