@@ -173,6 +173,93 @@ typedef struct cm_flac {
 } cm_flac;
 
 /* ------------------------------------------------------------------------ */
+/* Ogg: Vorbis, Opus, Speex, Theora and FLAC streams (RFC 3533 pages)        */
+/* ------------------------------------------------------------------------ */
+
+/* One logical stream of an Ogg file, read as mutagen reads it: the first
+ * page whose first packet carries the codec's identification header gives
+ * the stream (its serial number), the next page(s) of that stream give the
+ * comment packet, and the stream's last page gives the length.  Numbers the
+ * codec header stores are kept as stored; `length` and `bitrate` are what
+ * mutagen reports (documented per codec below). */
+
+typedef struct cm_ogg_vorbis {
+    uint32_t version;
+    uint8_t channels;
+    uint32_t sample_rate;
+    int32_t max_bitrate, nominal_bitrate, min_bitrate; /* as stored, signed */
+} cm_ogg_vorbis;
+
+typedef struct cm_ogg_opus {
+    uint8_t version;             /* upper 4 bits must be 0 */
+    uint8_t channels;
+    uint16_t pre_skip;           /* samples at 48 kHz to drop at the start */
+    uint32_t input_sample_rate;
+    int16_t output_gain;
+    uint8_t mapping_family;
+} cm_ogg_opus;
+
+typedef struct cm_ogg_speex {
+    uint32_t sample_rate;
+    uint32_t channels;
+    int32_t bitrate;             /* as stored; -1 means unknown */
+} cm_ogg_speex;
+
+typedef struct cm_ogg_theora {
+    uint8_t version_major, version_minor, version_revision; /* 3.2.x */
+    uint32_t fps_numerator, fps_denominator;
+    double fps;                  /* numerator / denominator */
+    uint32_t nominal_bitrate;    /* 24 bits */
+    uint8_t quality;
+    uint8_t granule_shift;       /* bits of the granule that count frames since a key frame */
+} cm_ogg_theora;
+
+typedef struct cm_ogg_flac {
+    uint8_t mapping_major, mapping_minor; /* 1.0 */
+    uint16_t header_packets;     /* header packets after the first (mutagen's `packets`) */
+    cm_flac_streaminfo streaminfo;
+} cm_ogg_flac;
+
+typedef struct cm_ogg {
+    int codec;                   /* the cm_format of the stream: CM_FORMAT_OGG_VORBIS, ... */
+    uint64_t file_size;
+    uint32_t serial;             /* the stream's serial number */
+    uint64_t id_page_offset;     /* page holding the identification header */
+    uint64_t comment_page_offset;/* first page of the comment packet */
+    uint64_t audio_offset;       /* first byte after the comment packet's last page */
+    /* The granule position of the stream's last page: the last page of the
+     * file when it belongs to the stream, ends it and has a position;
+     * otherwise the stream's first page marked last, or its last page
+     * with a position, found by walking the pages from the start (as
+     * mutagen does).  Not looked for in Ogg FLAC files whose STREAMINFO
+     * gives the sample count. */
+    bool has_last_granule;
+    int64_t last_granule;
+    /* Seconds: Vorbis, Speex and FLAC granule / sample rate (FLAC: the
+     * STREAMINFO sample count when not 0); Opus (granule - pre_skip) /
+     * 48000, negative when a broken file has a granule below the pre-skip;
+     * Theora the frame count the granule encodes / fps. */
+    double length;
+    /* Bits per second: Vorbis from the three header bitrates (the
+     * nominal one, bounded by the others, or the mean of the maximum and
+     * the minimum when there is no nominal one); Opus the bytes after the
+     * headers over the length, rounded half to even, negative with a
+     * negative length; Speex the header's (0 when negative); Theora the
+     * header's nominal one; Ogg FLAC has none (0). */
+    int64_t bitrate;
+    cm_bytes id_header;          /* the identification packet, as far as its first page holds it */
+    cm_bytes comment_packet;     /* the whole comment packet (copied when it spans pages) */
+    const cm_vcomment *vcomment; /* the comment block in it */
+    size_t comment_size;         /* bytes the comment block spans, framing bit included */
+    cm_bytes comment_trailing;   /* the packet's bytes after the block (padding, Opus extra data) */
+    cm_ogg_vorbis vorbis;        /* the header of the stream's codec; the others are zero */
+    cm_ogg_opus opus;
+    cm_ogg_speex speex;
+    cm_ogg_theora theora;
+    cm_ogg_flac flac;
+} cm_ogg;
+
+/* ------------------------------------------------------------------------ */
 /* ID3 (ID3v2.2/2.3/2.4 at the start of a file, ID3v1 at its end)            */
 /* ------------------------------------------------------------------------ */
 
@@ -398,7 +485,16 @@ typedef enum cm_format {
     CM_FORMAT_FLAC,
     CM_FORMAT_MP3,      /* MPEG audio with ID3 tags (cm_doc_mp3); no audio frame: CM_ERR_NOT_FORMAT */
     CM_FORMAT_ID3,      /* just the ID3 tags of any file (cm_doc_mp3, info NULL) */
-    CM_FORMAT_MP4       /* MP4/M4A (cm_doc_mp4); reads the atoms, never the media data */
+    CM_FORMAT_MP4,      /* MP4/M4A (cm_doc_mp4); reads the atoms, never the media data */
+    /* Ogg streams (cm_doc_ogg).  CM_FORMAT_OGG reads whichever of them the
+     * file's first identification header announces; the document's format
+     * is then that codec's. */
+    CM_FORMAT_OGG,
+    CM_FORMAT_OGG_VORBIS,
+    CM_FORMAT_OGG_OPUS,
+    CM_FORMAT_OGG_SPEEX,
+    CM_FORMAT_OGG_THEORA,
+    CM_FORMAT_OGG_FLAC
 } cm_format;
 
 typedef struct cm_read_opts {
@@ -425,6 +521,7 @@ CM_API cm_format cm_doc_format(const cm_doc *doc);
 CM_API const cm_flac *cm_doc_flac(const cm_doc *doc);
 CM_API const cm_mp3 *cm_doc_mp3(const cm_doc *doc); /* CM_FORMAT_MP3 and CM_FORMAT_ID3 */
 CM_API const cm_mp4 *cm_doc_mp4(const cm_doc *doc);
+CM_API const cm_ogg *cm_doc_ogg(const cm_doc *doc); /* every CM_FORMAT_OGG_* */
 
 /* Bytes the document's arena holds (for allocation accounting). */
 CM_API size_t cm_doc_arena_bytes(const cm_doc *doc);

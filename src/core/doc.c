@@ -10,6 +10,7 @@
 #include "../flac/flac.h"
 #include "../id3/id3v2_header.h"
 #include "../mpeg/mp3.h"
+#include "../ogg/ogg.h"
 #include "../mp4/mp4.h"
 
 cm_format cm_doc_format(const cm_doc *doc)
@@ -89,6 +90,8 @@ static cm_status detect_format(const cm_source *src, cm_format *out, cm_error *e
             *out = CM_FORMAT_FLAC;
     } else if (cm_mpeg_sniff(data, avail)) {
         *out = CM_FORMAT_MP3;
+    } else if (cm_ogg_sniff(data, avail)) {
+        *out = CM_FORMAT_OGG;
     } else if (cm_mp4_sniff(data, avail)) {
         *out = CM_FORMAT_MP4;
     }
@@ -122,8 +125,9 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
         if (detect_format(&src, &format, err) != CM_OK)
             return NULL;
     }
-    if (format != CM_FORMAT_FLAC && format != CM_FORMAT_MP3 && format != CM_FORMAT_ID3 &&
-        format != CM_FORMAT_MP4) {
+    bool is_ogg = format >= CM_FORMAT_OGG && format <= CM_FORMAT_OGG_FLAC;
+    if (!is_ogg && format != CM_FORMAT_FLAC && format != CM_FORMAT_MP3 &&
+        format != CM_FORMAT_ID3 && format != CM_FORMAT_MP4) {
         cm_fail(err, CM_ERR_UNSUPPORTED, CM_PART_NONE, 0,
                 "the data is not in a format this build reads");
         return NULL;
@@ -136,8 +140,11 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
     cm_status st;
     cm_flac *flac = NULL;
     cm_mp3 *mp3 = NULL;
+    cm_ogg *ogg = NULL;
     cm_mp4 *mp4 = NULL;
-    if (format == CM_FORMAT_FLAC)
+    if (is_ogg)
+        st = cm_ogg_parse(&src, format, &arena, &ogg, err);
+    else if (format == CM_FORMAT_FLAC)
         st = cm_flac_parse(src.head, src.head_len, src.file_size, &arena, &flac, err);
     else if (format == CM_FORMAT_MP4)
         st = cm_mp4_parse(&src, &arena, &mp4, err);
@@ -150,9 +157,10 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
         cm_arena_release(&arena);
         return NULL;
     }
-    doc->format = format;
+    doc->format = ogg ? (cm_format)ogg->codec : format;
     doc->flac = flac;
     doc->mp3 = mp3;
+    doc->ogg = ogg;
     doc->mp4 = mp4;
     doc->arena = arena;
     return doc;

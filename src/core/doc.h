@@ -11,6 +11,7 @@ struct cm_doc {
     void *owned_buffer;  /* file bytes read for this document, or NULL */
     const cm_flac *flac;
     const cm_mp3 *mp3;   /* CM_FORMAT_MP3 and CM_FORMAT_ID3 */
+    const cm_ogg *ogg;   /* every CM_FORMAT_OGG_* */
     const cm_mp4 *mp4;
 };
 

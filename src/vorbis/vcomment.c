@@ -16,12 +16,20 @@ static cm_status truncated(cm_error *err, uint64_t at, const char *what)
                    "Vorbis comment block ends inside its %s", what);
 }
 
-static bool take_string(cm_cursor *cur, cm_str *out)
+/* A length-prefixed string.  `cut_ok`: a string longer than the bytes
+ * left is taken as far as they go (its length field must still be whole). */
+static bool take_string(cm_cursor *cur, bool cut_ok, cm_str *out)
 {
     uint32_t len;
     size_t start = cur->pos;
     const uint8_t *p;
-    if (!cm_le32(cur, &len) || !cm_take(cur, len, &p)) {
+    if (!cm_le32(cur, &len)) {
+        cur->pos = start;
+        return false;
+    }
+    if (cut_ok && len > cm_cursor_left(cur))
+        len = (uint32_t)cm_cursor_left(cur);
+    if (!cm_take(cur, len, &p)) {
         cur->pos = start;
         return false;
     }
@@ -33,11 +41,18 @@ static bool take_string(cm_cursor *cur, cm_str *out)
 cm_status cm_vcomment_parse(cm_cursor *cur, bool framing, uint64_t base, cm_arena *arena,
                             cm_vcomment **out, cm_error *err)
 {
+    return cm_vcomment_parse_ex(cur, framing ? CM_VC_FRAMING : 0, base, arena, out, err);
+}
+
+cm_status cm_vcomment_parse_ex(cm_cursor *cur, unsigned flags, uint64_t base, cm_arena *arena,
+                               cm_vcomment **out, cm_error *err)
+{
+    bool framing = flags & CM_VC_FRAMING;
     cm_vcomment *vc = cm_arena_calloc(arena, 1, sizeof *vc);
     if (!vc)
         return cm_fail(err, CM_ERR_NOMEM, CM_PART_VORBIS, base, "out of memory");
 
-    if (!take_string(cur, &vc->vendor))
+    if (!take_string(cur, false, &vc->vendor))
         return truncated(err, base + cur->pos, "vendor string");
 
     uint32_t count;
@@ -54,7 +69,8 @@ cm_status cm_vcomment_parse(cm_cursor *cur, bool framing, uint64_t base, cm_aren
 
     for (uint32_t i = 0; i < count; i++) {
         cm_str whole;
-        if (!take_string(cur, &whole))
+        bool last = i + 1 == count;
+        if (!take_string(cur, last && (flags & CM_VC_CUT_LAST_STRING), &whole))
             return truncated(err, base + cur->pos, "comments");
         cm_vcomment_entry *e = &entries[i];
         const char *eq = whole.len ? memchr(whole.ptr, '=', whole.len) : NULL;

@@ -15,4 +15,15 @@
 cm_status cm_vcomment_parse(cm_cursor *cur, bool framing, uint64_t base, cm_arena *arena,
                             cm_vcomment **out, cm_error *err);
 
+/* cm_vcomment_parse with options. */
+enum {
+    CM_VC_FRAMING = 1,         /* a framing bit byte follows the comments */
+    /* The last comment may be cut short by the end of the data: it is kept
+     * as far as it goes.  mutagen reads Ogg comment packets that way (a
+     * short read of a string is no error there; a short length field is). */
+    CM_VC_CUT_LAST_STRING = 2
+};
+cm_status cm_vcomment_parse_ex(cm_cursor *cur, unsigned flags, uint64_t base, cm_arena *arena,
+                               cm_vcomment **out, cm_error *err);
+
 #endif

@@ -25,6 +25,7 @@
 #include "mpeg/mpeg.h"
 #include "vorbis/vcomment.h"
 #include "id3_objects.h"
+#include "ogg.h"
 #include "mp4.h"
 
 typedef struct native_state {
@@ -931,6 +932,18 @@ done:
     return result;
 }
 
+/* ---- for the extension's other files (declared in ogg.h) ---------------- */
+
+PyObject *cm_py_raise_parse_error(PyObject *module, const cm_error *err, PyObject *path)
+{
+    return raise_error(module, err, path);
+}
+
+PyObject *cm_py_vcomment_replace(PyObject *module, const cm_vcomment *vc)
+{
+    return build_vcomment(module, vc, VC_REPLACE);
+}
+
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
@@ -945,6 +958,8 @@ static PyMethodDef native_methods[] = {
     {"read_mp3_file", read_mp3_file, METH_VARARGS, read_mp3_file_doc},
     {"id3_read_frames", (PyCFunction)(void (*)(void))cm_py_id3_read_frames, METH_FASTCALL,
      cm_py_id3_read_frames_doc},
+    {"read_ogg", (PyCFunction)(void (*)(void))cm_py_read_ogg, METH_VARARGS | METH_KEYWORDS,
+     cm_py_read_ogg_doc},
     {"read_mp4", (PyCFunction)(void (*)(void))cm_py_read_mp4, METH_FASTCALL, cm_py_read_mp4_doc},
     {NULL, NULL, 0, NULL},
 };

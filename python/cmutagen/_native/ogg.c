@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* _native.read_ogg: one Ogg stream's stream info and comment, read by the C
+ * core (src/ogg) from a path or a buffer and handed over as the values
+ * cmutagen's Ogg classes store: the info as a dict ready to be an
+ * instance's __dict__, the comment as (vendor, [(key, value), ...]). */
+#include "ogg.h"
+
+#include <string.h>
+
+/* The info values of each codec, in mutagen's attribute order; the caller
+ * names them (`keys`). */
+enum { MAX_VALUES = 9 };
+
+typedef struct ogg_codec {
+    const char *name;
+    cm_format format;
+    Py_ssize_t count;
+    /* Fills values[0..count) with new references; false on failure. */
+    bool (*values)(const cm_ogg *o, PyObject **values);
+} ogg_codec;
+
+static bool vorbis_values(const cm_ogg *o, PyObject **v)
+{
+    v[0] = PyLong_FromLong(o->vorbis.channels);
+    v[1] = PyLong_FromUnsignedLong(o->vorbis.sample_rate);
+    v[2] = PyLong_FromUnsignedLong(o->serial);
+    v[3] = PyLong_FromLongLong(o->bitrate);
+    v[4] = PyFloat_FromDouble(o->length);
+    return v[0] && v[1] && v[2] && v[3] && v[4];
+}
+
+static bool opus_values(const cm_ogg *o, PyObject **v)
+{
+    v[0] = PyLong_FromUnsignedLong(o->serial);
+    v[1] = PyLong_FromLong(o->opus.channels);
+    v[2] = PyLong_FromLong(o->opus.pre_skip);
+    v[3] = PyFloat_FromDouble(o->length);
+    v[4] = PyLong_FromLongLong(o->bitrate);
+    return v[0] && v[1] && v[2] && v[3] && v[4];
+}
+
+static bool speex_values(const cm_ogg *o, PyObject **v)
+{
+    v[0] = PyLong_FromUnsignedLong(o->speex.sample_rate);
+    v[1] = PyLong_FromUnsignedLong(o->speex.channels);
+    v[2] = PyLong_FromLongLong(o->bitrate);
+    v[3] = PyLong_FromUnsignedLong(o->serial);
+    v[4] = PyFloat_FromDouble(o->length);
+    return v[0] && v[1] && v[2] && v[3] && v[4];
+}
+
+static bool theora_values(const cm_ogg *o, PyObject **v)
+{
+    v[0] = PyFloat_FromDouble(o->theora.fps);
+    v[1] = PyLong_FromLongLong(o->bitrate);
+    v[2] = PyLong_FromLong(o->theora.granule_shift);
+    v[3] = PyLong_FromUnsignedLong(o->serial);
+    v[4] = PyFloat_FromDouble(o->length);
+    return v[0] && v[1] && v[2] && v[3] && v[4];
+}
+
+static bool flac_values(const cm_ogg *o, PyObject **v)
+{
+    const cm_flac_streaminfo *si = &o->flac.streaminfo;
+    v[0] = PyLong_FromLong(o->flac.header_packets);
+    v[1] = PyLong_FromUnsignedLong(o->serial);
+    v[2] = PyLong_FromUnsignedLong(si->min_blocksize);
+    v[3] = PyLong_FromUnsignedLong(si->max_blocksize);
+    v[4] = PyLong_FromUnsignedLong(si->sample_rate);
+    v[5] = PyLong_FromUnsignedLong(si->channels);
+    v[6] = PyLong_FromUnsignedLong(si->bits_per_sample);
+    v[7] = PyLong_FromUnsignedLongLong(si->total_samples);
+    v[8] = PyFloat_FromDouble(o->length);
+    for (int i = 0; i < 9; i++)
+        if (!v[i])
+            return false;
+    return true;
+}
+
+static const ogg_codec ogg_codecs[] = {
+    {"vorbis", CM_FORMAT_OGG_VORBIS, 5, vorbis_values},
+    {"opus", CM_FORMAT_OGG_OPUS, 5, opus_values},
+    {"speex", CM_FORMAT_OGG_SPEEX, 5, speex_values},
+    {"theora", CM_FORMAT_OGG_THEORA, 5, theora_values},
+    {"flac", CM_FORMAT_OGG_FLAC, 9, flac_values},
+};
+
+enum { OGG_CODEC_COUNT = sizeof ogg_codecs / sizeof ogg_codecs[0] };
+
+static const ogg_codec *codec_by_format(int format)
+{
+    for (size_t i = 0; i < OGG_CODEC_COUNT; i++)
+        if (ogg_codecs[i].format == format)
+            return &ogg_codecs[i];
+    return NULL;
+}
+
+/* keys[i] -> value i, in a new dict. */
+static PyObject *build_info(const ogg_codec *c, const cm_ogg *o, PyObject *keys)
+{
+    PyObject *values[MAX_VALUES] = {NULL};
+    PyObject *dict = NULL;
+    if (PyTuple_GET_SIZE(keys) != c->count) {
+        PyErr_Format(PyExc_ValueError, "read_ogg: %s streams have %zd info values, %zd keys given",
+                     c->name, c->count, PyTuple_GET_SIZE(keys));
+        return NULL;
+    }
+    if (c->values(o, values) && (dict = PyDict_New()) != NULL) {
+        for (Py_ssize_t i = 0; i < c->count; i++) {
+            if (PyDict_SetItem(dict, PyTuple_GET_ITEM(keys, i), values[i]) < 0) {
+                Py_CLEAR(dict);
+                break;
+            }
+        }
+    }
+    for (Py_ssize_t i = 0; i < c->count; i++)
+        Py_XDECREF(values[i]);
+    return dict;
+}
+
+/* (codec, info, vendor, items, size, padding, pad_data) */
+static PyObject *build_result(PyObject *module, const cm_ogg *o, PyObject *keys)
+{
+    const ogg_codec *c = codec_by_format(o->codec);
+    if (!c) {
+        PyErr_SetString(PyExc_SystemError, "read_ogg: the document is of an unknown codec");
+        return NULL;
+    }
+    /* Opus keeps the bytes after its comments when their first byte has
+     * the low bit set (RFC 7845 5.2: data, not padding); all other bytes
+     * after the comments are padding. */
+    cm_bytes trailing = o->comment_trailing;
+    bool opus_data = o->codec == CM_FORMAT_OGG_OPUS && trailing.len && (trailing.ptr[0] & 1);
+    PyObject *info = build_info(c, o, keys);
+    PyObject *comment = info ? cm_py_vcomment_replace(module, o->vcomment) : NULL;
+    PyObject *pad_data = comment ? PyBytes_FromStringAndSize(
+                                       opus_data ? (const char *)trailing.ptr : NULL,
+                                       opus_data ? (Py_ssize_t)trailing.len : 0)
+                                 : NULL;
+    if (!pad_data) {
+        Py_XDECREF(info);
+        Py_XDECREF(comment);
+        return NULL;
+    }
+    PyObject *result = Py_BuildValue("(sNOOnnN)", c->name, info, PyTuple_GET_ITEM(comment, 0),
+                                     PyTuple_GET_ITEM(comment, 1), (Py_ssize_t)o->comment_size,
+                                     (Py_ssize_t)(opus_data ? 0 : trailing.len), pad_data);
+    Py_DECREF(comment);
+    return result;
+}
+
+const char cm_py_read_ogg_doc[] =
+    "read_ogg(source, codec, keys, file_size=None, tail=None)\n--\n\n"
+    "Read an Ogg stream as mutagen does.  `codec` is 'vorbis', 'opus', 'speex',\n"
+    "'theora' or 'flac' (the stream whose identification header comes first in\n"
+    "the file), or None for any of them.  `source` is a path (str, bytes or\n"
+    "os.PathLike), or a bytes-like object holding the first bytes of a file of\n"
+    "`file_size` bytes (default: all of it) and then `tail`, its last bytes,\n"
+    "when given.\n\n"
+    "Returns (codec, info, vendor, items, size, padding, pad_data): info is a\n"
+    "dict of the codec's stream info keyed by `keys`, which name in this order\n"
+    "  vorbis: channels, sample_rate, serial, bitrate, length\n"
+    "  opus:   serial, channels, pre_skip, length, bitrate\n"
+    "  speex:  sample_rate, channels, bitrate, serial, length\n"
+    "  theora: fps, bitrate, granule_shift, serial, length\n"
+    "  flac:   packets, serial, min_blocksize, max_blocksize, sample_rate,\n"
+    "          channels, bits_per_sample, total_samples, length\n"
+    "(`keys` may be a dict mapping codec names to such tuples); vendor and\n"
+    "items are the comment decoded as mutagen does (errors='replace'); size is\n"
+    "the bytes the comment block spans (framing bit included); padding is the\n"
+    "count of bytes after it in its packet and pad_data those bytes when Opus\n"
+    "keeps them (padding is then 0).\n\n"
+    "For a buffer holding too little of the file, returns the int number of\n"
+    "leading bytes needed (no `tail`: a tail request asks for the whole file),\n"
+    "or with `tail` the 2-tuple (head_bytes, tail_bytes) to fetch.  Raises\n"
+    "ParseError when the file does not read as mutagen would read it.";
+
+static const ogg_codec *codec_by_name(PyObject *name)
+{
+    if (name == Py_None)
+        return NULL;
+    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    for (size_t i = 0; s && i < OGG_CODEC_COUNT; i++)
+        if (strcmp(s, ogg_codecs[i].name) == 0)
+            return &ogg_codecs[i];
+    if (!PyErr_Occurred())
+        PyErr_Format(PyExc_ValueError, "read_ogg: unknown codec %R", name);
+    return NULL;
+}
+
+/* The keys for the document's codec: a tuple, or a dict of tuples by
+ * codec name. */
+static PyObject *keys_for(PyObject *keys, const cm_ogg *o)
+{
+    if (PyTuple_Check(keys))
+        return keys;
+    const ogg_codec *c = codec_by_format(o->codec);
+    PyObject *k = c && PyDict_Check(keys) ? PyDict_GetItemString(keys, c->name) : NULL;
+    if (!k || !PyTuple_Check(k)) {
+        PyErr_SetString(PyExc_TypeError, "read_ogg: keys must be a tuple, or a dict of tuples");
+        return NULL;
+    }
+    return k;
+}
+
+static PyObject *result_or_error(PyObject *module, cm_doc *doc, const cm_error *err,
+                                 PyObject *keys, PyObject *path)
+{
+    if (!doc)
+        return cm_py_raise_parse_error(module, err, path);
+    const cm_ogg *o = cm_doc_ogg(doc);
+    PyObject *k = keys_for(keys, o);
+    return k ? build_result(module, o, k) : NULL;
+}
+
+PyObject *cm_py_read_ogg(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"source", "codec", "keys", "file_size", "tail", NULL};
+    PyObject *source, *codec_name, *keys, *file_size_obj = Py_None, *tail_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OO:read_ogg", kwlist, &source,
+                                     &codec_name, &keys, &file_size_obj, &tail_obj))
+        return NULL;
+    const ogg_codec *c = codec_by_name(codec_name);
+    if (!c && PyErr_Occurred())
+        return NULL;
+    cm_read_opts opts = {c ? c->format : CM_FORMAT_OGG};
+    cm_error err;
+    cm_doc *doc;
+
+    if (PyObject_CheckBuffer(source)) {
+        Py_buffer view, tail = {0};
+        if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0)
+            return NULL;
+        if (tail_obj != Py_None && PyObject_GetBuffer(tail_obj, &tail, PyBUF_SIMPLE) < 0) {
+            PyBuffer_Release(&view);
+            return NULL;
+        }
+        unsigned long long file_size = (unsigned long long)view.len;
+        if (file_size_obj != Py_None)
+            file_size = PyLong_AsUnsignedLongLong(file_size_obj);
+        PyObject *result = NULL;
+        if (!PyErr_Occurred()) {
+            cm_input in = {view.buf, (size_t)view.len, tail.buf, (size_t)tail.len, file_size};
+            /* the document points into the buffers: build the result first */
+            doc = tail_obj == Py_None
+                      ? cm_parse_prefix(view.buf, (size_t)view.len, file_size, &opts, &err)
+                      : cm_parse_input(&in, &opts, &err);
+            if (!doc && err.code == CM_NEED_MORE && tail_obj == Py_None)
+                result = PyLong_FromUnsignedLongLong(err.need_bytes);
+            else if (!doc && err.code == CM_NEED_MORE)
+                result = Py_BuildValue("(KK)", (unsigned long long)err.need_bytes,
+                                       (unsigned long long)err.need_tail_bytes);
+            else
+                result = result_or_error(module, doc, &err, keys, NULL);
+            cm_doc_free(doc);
+        }
+        if (tail_obj != Py_None)
+            PyBuffer_Release(&tail);
+        PyBuffer_Release(&view);
+        return result;
+    }
+
+    PyObject *path = NULL;
+    if (!PyUnicode_FSConverter(source, &path))
+        return NULL;
+    const char *cpath = PyBytes_AS_STRING(path);
+    Py_BEGIN_ALLOW_THREADS
+    doc = cm_read_file(cpath, &opts, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *result = result_or_error(module, doc, &err, keys, source);
+    cm_doc_free(doc);
+    Py_DECREF(path);
+    return result;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ogg: _native.read_ogg, everything cmutagen's Ogg classes (OggVorbis,
+ * OggOpus, OggSpeex, OggTheora, OggFLAC) read from a file in one call (see
+ * ogg.c).  Registered in _native's method table by module.c. */
+#ifndef CMUTAGEN_NATIVE_OGG_H
+#define CMUTAGEN_NATIVE_OGG_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "cmutagen.h"
+
+extern const char cm_py_read_ogg_doc[];
+PyObject *cm_py_read_ogg(PyObject *module, PyObject *args, PyObject *kwargs);
+
+/* Defined in module.c for the extension's other files: raise a document
+ * error as _native.ParseError (or OSError / MemoryError), and a Vorbis
+ * comment block as (vendor, [(key, value), ...]) decoded with mutagen's
+ * errors="replace". */
+PyObject *cm_py_raise_parse_error(PyObject *module, const cm_error *err, PyObject *path);
+PyObject *cm_py_vcomment_replace(PyObject *module, const cm_vcomment *vc);
+
+#endif

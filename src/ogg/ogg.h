@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Ogg (RFC 3533): the page reader and the walk that finds a codec's
+ * identification and comment headers and its stream's last page, for Ogg
+ * Vorbis, Opus, Speex, Theora and FLAC (see cm_ogg in cmutagen.h). */
+#ifndef CM_OGG_H
+#define CM_OGG_H
+
+#include "cmutagen.h"
+#include "../core/arena.h"
+#include "../core/doc.h"
+
+enum {
+    CM_OGG_HEADER_SIZE = 27,      /* before the lacing values */
+    CM_OGG_FLAG_CONTINUED = 1,    /* the first packet continues the previous page's last */
+    CM_OGG_FLAG_FIRST = 2,        /* beginning of stream */
+    CM_OGG_FLAG_LAST = 4,         /* end of stream */
+    /* mutagen looks for the last page in the file's last 64 KiB. */
+    CM_OGG_LAST_PAGE_WINDOW = 65536
+};
+
+/* Bytes of a file at hand: file[base, base + len) of a file_size-byte file. */
+typedef struct cm_ogg_view {
+    const uint8_t *data;
+    uint64_t base;
+    size_t len;
+    uint64_t file_size;
+} cm_ogg_view;
+
+/* A page header.  Only the header and lacing values need be at hand to
+ * read one: the data is checked to lie inside the file, not fetched. */
+typedef struct cm_ogg_page {
+    uint64_t offset;       /* of "OggS" */
+    uint8_t flags;         /* CM_OGG_FLAG_* */
+    int64_t granule;       /* -1: no packet ends on this page */
+    uint32_t serial, sequence;
+    uint8_t segments;
+    const uint8_t *lacing; /* `segments` lacing values */
+    uint32_t header_size;  /* CM_OGG_HEADER_SIZE + segments */
+    uint32_t data_size;    /* sum of the lacing values */
+} cm_ogg_page;
+
+typedef enum cm_ogg_page_status {
+    CM_OGG_PAGE_OK = 0,
+    CM_OGG_PAGE_END,   /* the offset is the end of the file */
+    CM_OGG_PAGE_BAD,   /* no page there, or one the file cuts short: *why says which */
+    CM_OGG_PAGE_NEED   /* the header runs past the view: *need is the end of the bytes wanted */
+} cm_ogg_page_status;
+
+cm_ogg_page_status cm_ogg_read_page(const cm_ogg_view *v, uint64_t offset, cm_ogg_page *page,
+                                    uint64_t *need, const char **why);
+
+static inline uint64_t cm_ogg_page_end(const cm_ogg_page *p)
+{
+    return p->offset + p->header_size + p->data_size;
+}
+
+/* A page whose last lacing value is below 255 (or that has none) ends with
+ * a whole packet; otherwise its last packet goes on in the next page. */
+static inline bool cm_ogg_page_complete(const cm_ogg_page *p)
+{
+    return p->segments == 0 || p->lacing[p->segments - 1] < 255;
+}
+
+/* True when the bytes start like an Ogg file. */
+bool cm_ogg_sniff(const uint8_t *data, size_t len);
+
+/* Reads the stream of `format` (CM_FORMAT_OGG: the first one any
+ * identification header announces).  On CM_NEED_MORE, err says which
+ * head and tail bytes to fetch (cm_need_more_tail). */
+cm_status cm_ogg_parse(const cm_source *src, cm_format format, cm_arena *arena, cm_ogg **out,
+                       cm_error *err);
+
+#endif
