@@ -182,6 +182,28 @@ def _item_sort_key(key, value):
 
 
 _DATA_HEADER = struct.Struct(">I4sB3s")
+_SINGLE_DATA = struct.Struct(">I4sI")
+_UINT32 = struct.Struct(">I")
+_ATOM_HEADER = struct.Struct(">I4s")
+
+
+def _single_data(data):
+    """(version << 24 | flags, value) when an item body is exactly one
+    data atom, else None."""
+    if len(data) >= 16:
+        length, name, flags = _SINGLE_DATA.unpack_from(data)
+        if length == len(data) and name == b"data":
+            return flags, data[16:]
+    return None
+
+
+def _buffer_holding(atoms, atom):
+    """(bytes, file offset) of the buffer Atoms read that holds the atom's
+    header, or (b"", 0)."""
+    for base, buf in getattr(atoms, "_buffers", ()):
+        if base <= atom.offset < base + len(buf):
+            return buf, base
+    return b"", 0
 _DATA_FLAGS = struct.Struct(">2I")
 _INT_FORMATS = {1: ">b", 2: ">h", 4: ">i", 8: ">q"}
 
@@ -210,20 +232,35 @@ class MP4Tags(DictProxy, Tags):
         self._padding = free.datalength if free is not None else 0
 
         ilst = path[-1]
+        # The item bodies are sliced from the bytes Atoms read with the
+        # ilst, when it read them.
+        buf, base = _buffer_holding(atoms, ilst)
+        limit = base + len(buf)
         for atom in ilst.children:
-            ok, data = _atom_data(atoms, atom, fileobj)
-            if not ok:
-                raise MP4MetadataError("Not enough data")
-            try:
-                if atom.name in self.__atoms:
-                    info = self.__atoms[atom.name]
-                    info[0](self, atom, data)
-                else:
-                    # Unknown atoms may be text; anything else is kept as is.
-                    self.__parse_text(atom, data, implicit=False)
-            except MP4MetadataError:
-                # Kept to be written back on save.
-                self._failed_atoms.setdefault(_name2key(atom.name), []).append(data)
+            start = atom._dataoffset
+            end = atom.offset + atom.length
+            if base <= start and end <= limit:
+                data = buf[start - base:end - base]
+            else:
+                ok, data = atom.read(fileobj)
+                if not ok:
+                    raise MP4MetadataError("Not enough data")
+            self._parse_item(atom, data)
+
+    def _parse_item(self, atom, data):
+        """Add the values of one ilst item: ``atom.name`` is its name and
+        ``data`` its body (the data atoms, or mean/name/data for "----").
+        An item that does not parse is kept in _failed_atoms, to be
+        written back as it was."""
+        info = self.__atoms.get(atom.name)
+        try:
+            if info is not None:
+                info[0](self, atom, data)
+            else:
+                # Unknown atoms may be text; anything else is kept as is.
+                self.__parse_text(atom, data, implicit=False)
+        except MP4MetadataError:
+            self._failed_atoms.setdefault(_name2key(atom.name), []).append(data)
 
     @classmethod
     def _can_load(cls, atoms):
@@ -418,22 +455,25 @@ class MP4Tags(DictProxy, Tags):
             tags.setdefault(key, []).extend(value)
 
     def __parse_freeform(self, atom, data):
-        length = cdata.uint_be(data[:4])
+        # mean and name are the bodies of the first two children, whatever
+        # their names, after 4 bytes of version and flags.
+        length = _UINT32.unpack(data[:4])[0]
         mean = data[12:length]
         pos = length
-        length = cdata.uint_be(data[pos:pos + 4])
+        length = _UINT32.unpack(data[pos:pos + 4])[0]
         name = data[pos + 12:pos + length]
         pos += length
         value = []
-        while pos < len(data):
-            length, atom_name = struct.unpack(">I4s", data[pos:pos + 8])
+        end = len(data)
+        while pos < end:
+            length, atom_name = _ATOM_HEADER.unpack(data[pos:pos + 8])
             if atom_name != b"data":
                 raise MP4MetadataError("unexpected atom %r inside %r" % (atom_name, atom.name))
             if length < 8:
                 # A zero length would never end.
                 raise MP4MetadataError("invalid atom length %d inside %r" % (length, atom.name))
             version = data[pos + 8]
-            flags = cdata.uint_be(b"\x00" + data[pos + 9:pos + 12])
+            flags = int.from_bytes(data[pos + 9:pos + 12], "big")
             value.append(MP4FreeForm(data[pos + 16:pos + length],
                                      dataformat=flags, version=version))
             pos += length
@@ -580,6 +620,20 @@ class MP4Tags(DictProxy, Tags):
 
     def __parse_text(self, atom, data, implicit=True):
         # Text may be typed implicitly (0) in the known keys only.
+        single = _single_data(data)
+        if single is not None and (single[0] == AtomDataType.UTF8 or (implicit and single[0] == 0)):
+            # The common case, one data atom of text, without the walk.
+            try:
+                value = single[1].decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise MP4MetadataError("%s: %s" % (_name2key(atom.name), e))
+            key = atom.name.decode("latin-1")
+            tags = self._DictProxy__dict
+            if key in tags:
+                tags[key].append(value)
+            else:
+                tags[key] = [value]
+            return
         values = []
         for version, flags, chunk in self.__parse_data(atom, data):
             if flags == AtomDataType.UTF8 or (implicit and flags == AtomDataType.IMPLICIT):

@@ -9,6 +9,7 @@ the AudioSpecificConfig of ISO/IEC 14496-3), ``alac`` the ALAC "magic
 cookie" and ``ac-3`` its ``dac3`` box (ETSI TS 102 366, annex F).
 """
 
+import struct
 from io import BytesIO
 
 from .._util import BitReader, BitReaderError, cdata
@@ -23,6 +24,8 @@ class ASEntryError(Exception):
 class DescriptorError(Exception):
     pass
 
+
+_FIXED_FIELDS = struct.Struct(">HH4xI")
 
 # AC-3 nominal bit rates in kbit/s by frmsizecod >> 1 (bit_rate_code).
 _AC3_BITRATES = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256,
@@ -45,22 +48,17 @@ class AudioSampleEntry:
         ok, data = atom.read(fileobj)
         if not ok:
             raise ASEntryError("too short %r atom" % atom.name)
-        fileobj = BytesIO(data)
-        r = BitReader(fileobj)
-        try:
-            # SampleEntry: 6 reserved bytes and data_reference_index;
-            # AudioSampleEntry: 8 reserved bytes, channelcount, samplesize,
-            # 4 reserved bytes, samplerate as 16.16 fixed point.
-            r.skip(16 * 8)
-            channels = r.bits(16)
-            sample_size = r.bits(16)
-            r.skip(4 * 8)
-            sample_rate = r.bits(32) >> 16
-        except BitReaderError as e:
-            raise ASEntryError(e)
+        # SampleEntry: 6 reserved bytes and data_reference_index;
+        # AudioSampleEntry: 8 reserved bytes, channelcount, samplesize,
+        # 4 reserved bytes, samplerate as 16.16 fixed point.
+        if len(data) < _FIXED_FIELDS.size + 16:
+            raise ASEntryError("not enough data")
+        channels, sample_size, sample_rate = _FIXED_FIELDS.unpack_from(data, 16)
         self.channels = channels
         self.sample_size = sample_size
-        self.sample_rate = sample_rate
+        self.sample_rate = sample_rate >> 16
+        fileobj = BytesIO(data)
+        fileobj.seek(_FIXED_FIELDS.size + 16)
         self.codec = atom.name.decode("latin-1")
         self.codec_description = None
 
@@ -197,27 +195,40 @@ class ES_Descriptor(BaseDescriptor):
     TAG = 0x3
 
     def __init__(self, fileobj, length):
-        r = BitReader(fileobj)
-        try:
-            self.ES_ID = r.bits(16)
-            self.streamDependenceFlag = r.bits(1)
-            self.URL_Flag = r.bits(1)
-            self.OCRstreamFlag = r.bits(1)
-            self.streamPriority = r.bits(5)
-            if self.streamDependenceFlag:
-                self.dependsOn_ES_ID = r.bits(16)
-            if self.URL_Flag:
-                url_length = r.bits(8)
-                self.URLstring = r.bytes(url_length)
-            if self.OCRstreamFlag:
-                self.OCR_ES_Id = r.bits(16)
-            tag = r.bits(8)
-        except BitReaderError as e:
-            raise DescriptorError(e)
+        # Every field is whole bytes: read them without a bit reader.
+        self.ES_ID, flags = _read_struct(fileobj, _ES_HEAD)
+        self.streamDependenceFlag = flags >> 7
+        self.URL_Flag = (flags >> 6) & 1
+        self.OCRstreamFlag = (flags >> 5) & 1
+        self.streamPriority = flags & 0x1F
+        if self.streamDependenceFlag:
+            self.dependsOn_ES_ID, = _read_struct(fileobj, _UINT16)
+        if self.URL_Flag:
+            url_length, = _read_struct(fileobj, _UINT8)
+            self.URLstring = _read_exactly(fileobj, url_length)
+        if self.OCRstreamFlag:
+            self.OCR_ES_Id, = _read_struct(fileobj, _UINT16)
+        tag, = _read_struct(fileobj, _UINT8)
         if tag != DecoderConfigDescriptor.TAG:
             raise DescriptorError("unexpected DecoderConfigDescrTag %d" % tag)
-        assert r.is_aligned()
         self.decConfigDescr = DecoderConfigDescriptor.parse(fileobj)
+
+
+_ES_HEAD = struct.Struct(">HB")
+_UINT8 = struct.Struct(">B")
+_UINT16 = struct.Struct(">H")
+_DECODER_CONFIG = struct.Struct(">BBBHII")
+
+
+def _read_exactly(fileobj, size):
+    data = fileobj.read(size)
+    if len(data) != size:
+        raise DescriptorError("not enough data")
+    return data
+
+
+def _read_struct(fileobj, fmt):
+    return fmt.unpack(_read_exactly(fileobj, fmt.size))
 
 
 class DecoderConfigDescriptor(BaseDescriptor):
@@ -227,26 +238,20 @@ class DecoderConfigDescriptor(BaseDescriptor):
     decSpecificInfo = None
 
     def __init__(self, fileobj, length):
-        r = BitReader(fileobj)
-        try:
-            self.objectTypeIndication = r.bits(8)
-            self.streamType = r.bits(6)
-            self.upStream = r.bits(1)
-            self.reserved = r.bits(1)
-            self.bufferSizeDB = r.bits(24)
-            self.maxBitrate = r.bits(32)
-            self.avgBitrate = r.bits(32)
-            # Only MPEG-4 audio (0x40) in an audio stream (5) has an
-            # AudioSpecificConfig worth reading.
-            if (self.objectTypeIndication, self.streamType) != (0x40, 0x5):
-                return
-            if length * 8 == r.get_position():
-                return
-            tag = r.bits(8)
-        except BitReaderError as e:
-            raise DescriptorError(e)
+        (self.objectTypeIndication, stream, buffer_high, buffer_low,
+         self.maxBitrate, self.avgBitrate) = _read_struct(fileobj, _DECODER_CONFIG)
+        self.streamType = stream >> 2
+        self.upStream = (stream >> 1) & 1
+        self.reserved = stream & 1
+        self.bufferSizeDB = (buffer_high << 16) | buffer_low
+        # Only MPEG-4 audio (0x40) in an audio stream (5) has an
+        # AudioSpecificConfig worth reading.
+        if (self.objectTypeIndication, self.streamType) != (0x40, 0x5):
+            return
+        if length == _DECODER_CONFIG.size:
+            return
+        tag, = _read_struct(fileobj, _UINT8)
         if tag == DecoderSpecificInfo.TAG:
-            assert r.is_aligned()
             self.decSpecificInfo = DecoderSpecificInfo.parse(fileobj)
 
     @property

@@ -107,7 +107,13 @@ def _parse_children(buf, base, pos, end, level, fileobj):
             continue
         length, name = _HEADER.unpack_from(buf, pos - base)
         child = new(Atom)
-        if length == 1:
+        if length >= 8:
+            # The common case, inline.
+            child.offset = pos
+            child.length = length
+            child.name = name
+            child._dataoffset = pos + 8
+        elif length == 1:
             if pos + 16 > buf_end:
                 pos = _child_from_file(children, fileobj, pos, level)
                 continue
