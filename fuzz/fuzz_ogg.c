@@ -18,7 +18,9 @@ static unsigned touch(const cm_ogg *o)
 {
     if (!o)
         return 0;
-    unsigned h = o->serial + (unsigned)o->bitrate + (unsigned)(o->length * 1000.0 + 0.5) +
+    uint64_t length_bits; /* by its bits: any double, NaN included, is fine */
+    memcpy(&length_bits, &o->length, sizeof length_bits);
+    unsigned h = o->serial + (unsigned)o->bitrate + (unsigned)length_bits +
                  (unsigned)o->audio_offset + (unsigned)o->comment_size;
     for (size_t i = 0; i < o->id_header.len; i++)
         h = h * 31 + o->id_header.ptr[i];

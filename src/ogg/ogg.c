@@ -8,9 +8,9 @@
  *      that page's serial number is the stream's;
  *   2. the comment packet starts on the next page of that stream (Opus: on
  *      the next of its pages whose first packet starts with "OpusTags"),
- *      and the pages of the stream are read on while the last one read
- *      ends inside a packet: the file position after them is where the
- *      audio starts, for Opus's bitrate;
+ *      and goes on over the stream's next pages until it ends: the file
+ *      position after its last page is where the audio starts, for Opus's
+ *      bitrate;
  *   3. the length comes from the stream's last page (find_last below).
  *
  * Page data is never fetched unless it is a header packet: only the page
@@ -393,43 +393,39 @@ static cm_status find_comment_page(parser *p, const cm_ogg_page *id, cm_ogg_page
     }
 }
 
-/* Walks the comment packet's pages from `first` on, as long as the last
- * one read ends inside a packet.  Adds up the packet's length in *len and
- * its pieces in *pieces, copies them to `dst` when given, and sets the
- * audio offset.  The packet's single piece, if it has one, is *only. */
+/* Walks the comment packet's pages from `first` on, to the one it ends on
+ * (mutagen reads no further: the audio starts after that page).  Adds up
+ * the packet's length in *len and its pieces in *pieces, copies them to
+ * `dst` when given, and sets the audio offset.  The packet's last piece
+ * is *only (its only one when *pieces is 1). */
 static cm_status walk_comment(parser *p, const cm_ogg_page *first, uint8_t *dst, size_t *len,
                               size_t *pieces, const uint8_t **only)
 {
     const char *context = "the end of the comment header";
     cm_ogg_page page = *first, next;
-    bool open = true;
     *len = 0;
     *pieces = 0;
     for (;;) {
-        if (open) {
-            bool ends;
-            uint32_t n = first_packet(&page, &ends);
-            uint64_t start = page.offset + page.header_size;
-            cm_status st = need_head(p, start + n);
-            if (st != CM_OK)
-                return st;
-            if (dst)
-                memcpy(dst + *len, p->head.data + start, n);
-            *only = p->head.data + start;
-            *len += n;
-            (*pieces)++;
-            open = !ends;
-        }
-        if (cm_ogg_page_complete(&page))
-            break;
-        cm_status st = next_stream_page(p, &page, &next, context);
+        bool ends;
+        uint32_t n = first_packet(&page, &ends);
+        uint64_t start = page.offset + page.header_size;
+        cm_status st = need_head(p, start + n);
         if (st != CM_OK)
+            return st;
+        if (dst)
+            memcpy(dst + *len, p->head.data + start, n);
+        *only = p->head.data + start;
+        *len += n;
+        (*pieces)++;
+        if (ends)
+            break;
+        if ((st = next_stream_page(p, &page, &next, context)) != CM_OK)
             return st;
         if (page.sequence == UINT32_MAX || next.sequence != page.sequence + 1)
             return cm_fail(p->err, CM_ERR_INVALID, CM_PART_CONTAINER, next.offset,
                            "bad sequence number %lu after %lu in the comment header's pages",
                            (unsigned long)next.sequence, (unsigned long)page.sequence);
-        if (open && (!(next.flags & CM_OGG_FLAG_CONTINUED) || next.segments == 0))
+        if (!(next.flags & CM_OGG_FLAG_CONTINUED) || next.segments == 0)
             return cm_fail(p->err, CM_ERR_INVALID, CM_PART_CONTAINER, next.offset,
                            "the page at offset %llu does not continue the comment packet",
                            (unsigned long long)next.offset);

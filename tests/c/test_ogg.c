@@ -347,6 +347,22 @@ static void test_opus_extra_data_and_cut_comment(void)
     cm_doc_free(doc);
     bb_free(&b);
 
+    /* the audio starts after the page the comment ends on, even when the
+     * page's last packet goes on (mutagen reads no further) */
+    uint8_t open_packet[510];
+    memset(open_packet, 'n', sizeof open_packet);
+    b = (bbuf){0};
+    page1(&b, 3, 0, 0, FIRST, opus_id, sizeof opus_id);
+    piece both[] = {{tags.data, tags.len}, {open_packet, sizeof open_packet}};
+    page(&b, 3, 1, 0, OPEN_END, both, 2);
+    size_t after_comment = b.len;
+    page1(&b, 3, 9, 0, CONTINUED, "rest", 4); /* out of sequence: never read */
+    audio_pages(&b, 3, 10, 1, 100, 0, 80000);
+    doc = cm_read_mem(b.data, b.len, NULL, &err);
+    CHECK(doc && cm_doc_ogg(doc)->audio_offset == after_comment);
+    cm_doc_free(doc);
+    bb_free(&b);
+
     /* mutagen keeps a last comment cut short by the packet's end */
     b = (bbuf){0};
     page1(&b, 3, 0, 0, FIRST, opus_id, sizeof opus_id);
