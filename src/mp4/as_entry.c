@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* MP4 audio sample entries: ISO/IEC 14496-12 AudioSampleEntry, the MPEG-4
- * Systems descriptors in esds (14496-1), AudioSpecificConfig (14496-3),
+ * Systems descriptors in esds (14496-1), AudioSpecificConfig (14496-3; as
+ * in mutagen, no object type's own config but GASpecificConfig is read),
  * Apple's ALAC cookie and the dac3 box (ETSI TS 102 366 annex F).  Which
  * value wins when entry and configuration disagree follows mutagen, whose
  * results were observed on crafted entries. */
@@ -21,8 +22,7 @@ enum {
     STREAM_TYPE_AUDIO = 5,
     AOT_SBR = 5,
     AOT_PS = 29,
-    AOT_ER_BSAC = 22,
-    AOT_ALS = 36
+    AOT_ER_BSAC = 22
 };
 
 /* ---- a bounds-checked MSB-first bit reader ------------------------------ */
@@ -90,7 +90,6 @@ typedef struct asc {
     int sbr, ps;            /* 1 present, 0 absent, -1 not signalled */
     uint32_t pce_channels;
     bool has_pce;
-    uint32_t als_freq, als_channels;
 } asc;
 
 static bool read_aot(bit_reader *b, uint32_t *aot)
@@ -206,17 +205,13 @@ static bool read_asc(bit_reader *b, asc *a)
         if (a->aot == AOT_ER_BSAC && !skip_bits(b, 4))
             return false;
     }
-    if (is_ga_type(a->aot)) {
-        if (!read_ga_specific(b, a))
-            return false;
-    } else if (a->aot == AOT_ALS) {
-        uint32_t id;
-        if (!skip_bits(b, 5) || !read_bits(b, 32, &id) || !read_bits(b, 32, &a->als_freq) ||
-            !skip_bits(b, 32) || !read_bits(b, 16, &a->als_channels))
-            return false;
-        a->als_channels += 1;
+    /* Only the general audio types' config is read (and, for their error
+     * resilient versions, epConfig); other types end the parse, so only
+     * these can signal SBR and PS in a sync extension after it. */
+    if (!is_ga_type(a->aot))
         return true;
-    }
+    if (!read_ga_specific(b, a))
+        return false;
     if (is_er_type(a->aot)) {
         uint32_t ep;
         if (!read_bits(b, 2, &ep) || ep == 2 || ep == 3)
@@ -261,15 +256,25 @@ static bool read_asc(bit_reader *b, asc *a)
     return true;
 }
 
+/* The AAC types that may carry SBR without signalling it (observed:
+ * TwinVQ, ER Twin VQ and ER AAC LD are not among them). */
+static bool may_have_implicit_sbr(uint32_t aot)
+{
+    switch (aot) {
+    case 1: case 2: case 3: case 4: case 6: case 17: case 19: case 20: case 22:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The sample rate the configuration settles, 0 when it leaves it open:
  * an AAC stream at 24 kHz or less may carry SBR without saying so. */
 static uint32_t asc_sample_rate(const asc *a)
 {
-    if (a->aot == AOT_ALS)
-        return a->als_freq;
     if (a->sbr == 1)
         return a->ext_freq;
-    if (a->sbr == 0)
+    if (a->sbr == 0 || !may_have_implicit_sbr(a->aot))
         return a->freq;
     return a->freq > 24000 ? a->freq : 0;
 }
@@ -278,8 +283,6 @@ static uint32_t asc_sample_rate(const asc *a)
  * a mono stream may carry PS without saying so. */
 static uint32_t asc_channels(const asc *a)
 {
-    if (a->aot == AOT_ALS)
-        return a->als_channels;
     if (a->channel_config == 0)
         return a->has_pce ? a->pce_channels : 0;
     if (a->channel_config == 1)

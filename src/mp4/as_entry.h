@@ -17,7 +17,7 @@ typedef struct cm_mp4_entry {
     uint32_t sample_rate;
     uint32_t bitrate;
     char codec[24];        /* NUL-terminated */
-    char description[40];  /* NUL-terminated */
+    char description[64];  /* NUL-terminated */
 } cm_mp4_entry;
 
 /* Parses the sample entry atom at the start of data[0..len) (what follows

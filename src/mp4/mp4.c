@@ -150,8 +150,10 @@ static cm_status decode_header(parser *p, const uint8_t *h, uint64_t off, int le
 
 /* The children of a container.  As in mutagen, they run until one ends
  * at or past the parent's end, even when that one reaches past it into
- * what follows; a child header past the end of the file is a truncation. */
-static cm_status walk_children(parser *p, atom *parent, int depth)
+ * what follows, and the walk goes on from where they end (*next), not
+ * from where the parent says it ends; a child header past the end of the
+ * file is a truncation. */
+static cm_status walk_children(parser *p, atom *parent, int depth, uint64_t *next)
 {
     if (depth > MAX_DEPTH)
         return bad_atom(p, parent->offset, "nests containers too deeply");
@@ -178,10 +180,12 @@ static cm_status walk_children(parser *p, atom *parent, int depth)
         a->children = a->next = NULL;
         *link = a;
         link = &a->next;
-        if (a->container && (st = walk_children(p, a, depth + 1)) != CM_OK)
+        uint64_t after = add_sat(pos, a->length);
+        if (a->container && (st = walk_children(p, a, depth + 1, &after)) != CM_OK)
             return st;
-        pos = add_sat(pos, a->length);
+        pos = after;
     }
+    *next = pos;
     return CM_OK;
 }
 
@@ -209,12 +213,13 @@ static cm_status walk_top(parser *p, atom **first)
             end = end < p->size ? end : p->size;
             if (!bytes_at(p, pos, end - pos))
                 return request(p, pos, end);
-            if ((st = walk_children(p, a, 1)) != CM_OK)
-                return st;
         }
+        uint64_t after = add_sat(pos, a->length);
+        if (a->container && (st = walk_children(p, a, 1, &after)) != CM_OK)
+            return st;
         *link = a;
         link = &a->next;
-        pos = add_sat(pos, a->length);
+        pos = after;
     }
     return CM_OK;
 }
