@@ -26,6 +26,8 @@ from .._file import FileType, StreamInfo
 from .._tags import PaddingInfo, Tags
 from .._util import (DictProxy, MutagenError, cdata, enum, get_size, insert_bytes,
                      loadfile, reraise, resize_bytes)
+# Names mutagen.mp4 also has.
+from .._util import bchr, convert_error, hashable  # noqa: F401
 from ._as_entry import ASEntryError, AudioSampleEntry
 from ._atom import Atom, AtomError, Atoms, _atom_data
 from ._util import parse_full_atom
