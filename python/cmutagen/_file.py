@@ -91,13 +91,14 @@ class FileType(DictMixin):
         raise NotImplementedError
 
 
-# Every format File() knows, in mutagen's order, as (module, class); the easy
-# variant where File(easy=True) uses another class.  A format joins this table
-# when its module lands.
+# Every format File() knows, in mutagen's order, as (module, class), and
+# "module.class" of the easy variant where File(easy=True) uses another
+# class.  A format joins this table when its module lands.
 _FORMATS = [
-    ("mp3", "MP3", "EasyMP3"),
+    ("mp3", "MP3", "mp3.EasyMP3"),
     ("flac", "FLAC", None),
     ("apev2", "APEv2File", None),
+    ("mp4", "MP4", "easymp4.EasyMP4"),
     ("id3", "ID3FileType", None),
 ]
 
@@ -105,8 +106,10 @@ _FORMATS = [
 def _format_classes(easy):
     classes = []
     for module_name, class_name, easy_name in _FORMATS:
+        if easy and easy_name:
+            module_name, class_name = easy_name.split(".")
         module = importlib.import_module("cmutagen." + module_name)
-        classes.append(getattr(module, (easy and easy_name) or class_name))
+        classes.append(getattr(module, class_name))
     return classes
 
 
