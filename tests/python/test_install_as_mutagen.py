@@ -19,7 +19,7 @@ NOT_YET_IMPLEMENTED = {
     "mutagen._tools.mutagen_pony", "mutagen.aac", "mutagen.ac3", "mutagen.aiff",
     "mutagen.asf", "mutagen.asf._attrs", "mutagen.asf._objects", "mutagen.asf._util",
     "mutagen.dsdiff", "mutagen.dsf",
-    "mutagen.monkeysaudio", "mutagen.musepack", "mutagen.oggspeex",
+    "mutagen.monkeysaudio", "mutagen.musepack",
     "mutagen.optimfrog", "mutagen.smf", "mutagen.tak", "mutagen.trueaudio",
     "mutagen.wave", "mutagen.wavpack",
 }
