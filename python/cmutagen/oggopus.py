@@ -81,15 +81,16 @@ class OggOpusVComment(VCommentDict):
     after the comments, kept on save)."""
 
     def __get_comment_pages(self, fileobj, info):
-        # The comment header is the stream's packet after the
-        # identification header, where OggOpusInfo left the file.
-        pages = []
-        complete = False
-        while not complete:
+        # The stream's first page from the file's position on that starts
+        # with the comment header, and its pages up to where that ends.
+        page = OggPage(fileobj)
+        while info.serial != page.serial or not page.packets[0].startswith(b"OpusTags"):
             page = OggPage(fileobj)
-            if page.serial == info.serial:
+        pages = [page]
+        while not (pages[-1].complete or len(pages[-1].packets) > 1):
+            page = OggPage(fileobj)
+            if page.serial == pages[0].serial:
                 pages.append(page)
-                complete = page.complete or len(page.packets) > 1
         return pages
 
     def __init__(self, fileobj, info):

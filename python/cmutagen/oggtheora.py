@@ -37,7 +37,7 @@ class OggTheoraInfo(StreamInfo):
 
     def __init__(self, fileobj):
         page = OggPage(fileobj)
-        while not page.packets[0].startswith(b"\x80theora"):
+        while not page.packets or not page.packets[0].startswith(b"\x80theora"):
             page = OggPage(fileobj)
         if not page.first:
             raise OggTheoraHeaderError(
@@ -82,14 +82,17 @@ class OggTheoraCommentDict(VCommentDict):
             if page.serial == info.serial:
                 pages.append(page)
                 complete = page.complete or len(page.packets) > 1
-        data = OggPage.to_packets(pages)[0][7:]  # after "\x81theora"
+        packets = OggPage.to_packets(pages)
+        if not packets:
+            raise OggTheoraHeaderError("Missing metadata packet")
+        data = packets[0][7:]  # after "\x81theora"
         super().__init__(data, framing=False)
         self._padding = len(data) - self._size
 
     def _inject(self, fileobj, padding_func):
         fileobj.seek(0)
         page = OggPage(fileobj)
-        while not page.packets[0].startswith(b"\x81theora"):
+        while not page.packets or not page.packets[0].startswith(b"\x81theora"):
             page = OggPage(fileobj)
         old_pages = [page]
         while not (old_pages[-1].complete or len(old_pages[-1].packets) > 1):

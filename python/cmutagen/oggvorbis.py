@@ -58,6 +58,8 @@ class OggVorbisInfo(StreamInfo):
 
     def __init__(self, fileobj):
         page = OggPage(fileobj)
+        if not page.packets:
+            raise OggVorbisHeaderError("page has not packets")
         while not page.packets[0].startswith(b"\x01vorbis"):
             page = OggPage(fileobj)
         if not page.first:
