@@ -23,6 +23,10 @@
  *   picture type, rating and counter, every byte of picture and binary
  *   data, and the body of frames the library does not decode; the ID3v1
  *   fields; the MPEG audio properties once the library computes them.
+ *   MP4: the audio properties, codec and description; every ilst item's
+ *   name (and a freeform item's mean and name), every data atom's type,
+ *   locale and bytes: text (UTF-8 in the file) validated and hashed,
+ *   covers and other binary values through the bulk hash.
  *
  * The dump writes ID3v2 frames as the library returns them (an ID3v2.3
  * date stays in TYER/TDAT; native.py's table maps it to the TDRC the other
@@ -41,6 +45,8 @@ static const struct {
     {"flac", CM_FORMAT_FLAC},
     {"mp3-id3v23", CM_FORMAT_MP3},
     {"mp3-id3v24", CM_FORMAT_MP3},
+    {"m4a-aac", CM_FORMAT_MP4},
+    {"m4a-alac", CM_FORMAT_MP4},
 };
 
 static const char not_implemented[] = "format not implemented in cmutagen yet";
@@ -181,6 +187,120 @@ static uint64_t touch_mp3(uint64_t h, const cm_mp3 *m)
     return h;
 }
 
+/* ---- MP4 ---------------------------------------------------------------- */
+
+static uint64_t touch_mp4(uint64_t h, const cm_mp4 *m)
+{
+    const cm_mp4_info *i = &m->info;
+    uint64_t length_bits;
+    memcpy(&length_bits, &i->length, sizeof length_bits);
+    h = bench_hash_u64(h, length_bits);
+    h = bench_hash_u64(h, i->bitrate);
+    h = bench_hash_u64(h, i->sample_rate);
+    h = bench_hash_u64(h, i->channels);
+    h = bench_hash_u64(h, i->bits_per_sample);
+    h = touch_text(h, i->codec);
+    h = touch_text(h, i->codec_description);
+    for (size_t k = 0; k < m->item_count; k++) {
+        const cm_mp4_item *it = &m->items[k];
+        h = bench_fnv1a(h, it->name, 4);
+        if (!it->well_formed) {
+            h = bench_touch_bulk(h, it->body.ptr, it->body.len);
+            continue;
+        }
+        h = touch_text(h, it->mean);
+        h = touch_text(h, it->key);
+        for (size_t d = 0; d < it->data_count; d++) {
+            const cm_mp4_data *v = &it->data[d];
+            h = bench_hash_u64(h, (uint64_t)v->type << 32 | v->locale);
+            if (v->type == CM_MP4_DATA_UTF8)
+                h = touch_text(h, (cm_str){(const char *)v->value.ptr, v->value.len});
+            else
+                h = bench_touch_bulk(h, v->value.ptr, v->value.len);
+        }
+    }
+    for (size_t k = 0; k < m->chapter_count; k++) {
+        uint64_t start_bits;
+        memcpy(&start_bits, &m->chapters[k].start, sizeof start_bits);
+        h = bench_hash_u64(h, start_bits);
+        h = touch_text(h, m->chapters[k].title);
+    }
+    return h;
+}
+
+/* The item's dump key: its name's bytes as Latin-1 in UTF-8 ("\xa9nam" is
+ * "©nam"), or "----:mean:name" for a freeform item. */
+static size_t mp4_key(const cm_mp4_item *it, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (memcmp(it->name, "----", 4) == 0) {
+        n = (size_t)snprintf(out, cap, "----:%.*s:%.*s", (int)it->mean.len, it->mean.ptr,
+                             (int)it->key.len, it->key.ptr);
+        return n < cap ? n : cap - 1;
+    }
+    for (int i = 0; i < 4; i++) {
+        uint8_t c = it->name[i];
+        if (c < 0x80) {
+            out[n++] = (char)c;
+        } else {
+            out[n++] = (char)(0xc0 | c >> 6);
+            out[n++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    return n;
+}
+
+/* Signed big-endian integers of 1 to 8 bytes, as the peers read them. */
+static bool mp4_integer(cm_bytes b, long long *out)
+{
+    if (b.len == 0 || b.len > 8)
+        return false;
+    uint64_t v = b.ptr[0] & 0x80 ? UINT64_MAX : 0;
+    for (size_t i = 0; i < b.len; i++)
+        v = v << 8 | b.ptr[i];
+    *out = (long long)v;
+    return true;
+}
+
+static void dump_mp4(const cm_mp4 *m)
+{
+    for (size_t k = 0; k < m->item_count; k++) {
+        const cm_mp4_item *it = &m->items[k];
+        char key[600], value[64];
+        size_t key_len = mp4_key(it, key, sizeof key);
+        bool pair = memcmp(it->name, "trkn", 4) == 0 || memcmp(it->name, "disk", 4) == 0;
+        for (size_t d = 0; d < it->data_count; d++) {
+            const cm_mp4_data *v = &it->data[d];
+            long long number;
+            int n;
+            if (v->type == CM_MP4_DATA_UTF8) {
+                bench_dump_tag(key, key_len, (const char *)v->value.ptr, v->value.len);
+            } else if (v->type == CM_MP4_DATA_JPEG || v->type == CM_MP4_DATA_PNG) {
+                const char *mime = v->type == CM_MP4_DATA_JPEG ? "image/jpeg" : "image/png";
+                bench_dump_picture(3, mime, strlen(mime), v->value.ptr, v->value.len);
+            } else if (v->type == CM_MP4_DATA_INTEGER && mp4_integer(v->value, &number)) {
+                n = snprintf(value, sizeof value, "%lld", number);
+                bench_dump_tag(key, key_len, value, (size_t)n);
+            } else if (v->type == CM_MP4_DATA_IMPLICIT && pair && v->value.len >= 6) {
+                const uint8_t *p = v->value.ptr;
+                n = snprintf(value, sizeof value, "%u/%u", (unsigned)(p[2] << 8 | p[3]),
+                             (unsigned)(p[4] << 8 | p[5]));
+                bench_dump_tag(key, key_len, value, (size_t)n);
+            } else {
+                n = snprintf(value, sizeof value, "bin:%zu:%016llx", v->value.len,
+                             (unsigned long long)bench_fnv1a(BENCH_FNV_INIT, v->value.ptr,
+                                                             v->value.len));
+                bench_dump_tag(key, key_len, value, (size_t)n);
+            }
+        }
+    }
+    bench_dump_prop_double("length", m->info.length);
+    bench_dump_prop_int("bitrate", (long long)m->info.bitrate);
+    bench_dump_prop_int("sample_rate", m->info.sample_rate);
+    bench_dump_prop_int("channels", m->info.channels);
+    bench_dump_prop_int("bits_per_sample", m->info.bits_per_sample);
+}
+
 static bool run(const bench_input *in, bool mem, uint64_t *hash, char *err)
 {
     cm_doc *doc = read_doc(in, mem, err);
@@ -188,6 +308,8 @@ static bool run(const bench_input *in, bool mem, uint64_t *hash, char *err)
         return false;
     if (cm_doc_flac(doc))
         *hash = touch_flac(*hash, cm_doc_flac(doc));
+    else if (cm_doc_mp4(doc))
+        *hash = touch_mp4(*hash, cm_doc_mp4(doc));
     else
         *hash = touch_mp3(*hash, cm_doc_mp3(doc));
     cm_doc_free(doc);
@@ -331,6 +453,8 @@ static bool dump(const bench_input *in, bool mem, char *err)
         return false;
     if (cm_doc_flac(doc))
         dump_flac(cm_doc_flac(doc));
+    else if (cm_doc_mp4(doc))
+        dump_mp4(cm_doc_mp4(doc));
     else
         dump_mp3(cm_doc_mp3(doc));
     cm_doc_free(doc);
