@@ -252,6 +252,11 @@ typedef struct cm_ogg {
     const cm_vcomment *vcomment; /* the comment block in it */
     size_t comment_size;         /* bytes the comment block spans, framing bit included */
     cm_bytes comment_trailing;   /* the packet's bytes after the block (padding, Opus extra data) */
+    /* The comments named METADATA_BLOCK_PICTURE (in any case) whose value
+     * is base64 of a well-formed FLAC PICTURE block, decoded, in order.
+     * The comments stay in vcomment as well. */
+    size_t picture_count;
+    const cm_flac_picture *pictures;
     cm_ogg_vorbis vorbis;        /* the header of the stream's codec; the others are zero */
     cm_ogg_opus opus;
     cm_ogg_speex speex;

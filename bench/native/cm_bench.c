@@ -17,6 +17,10 @@
  *   and value (run through cm_utf8_valid(), the decode step for text that
  *   is UTF-8 already, then hashed), every picture's fields and every byte
  *   of its data.
+ *   Ogg Vorbis/Opus: the stream's properties (length, bitrate, sample rate,
+ *   channels, serial number), the vendor string, every comment key and
+ *   value (validated and hashed as for FLAC), and every picture decoded
+ *   from METADATA_BLOCK_PICTURE, all its fields and every byte of its data.
  *   MP3: every ID3v2 frame's id and status, and its decoded view: every
  *   text value, description, language and MIME type as UTF-8 (Latin-1 and
  *   UTF-16 were transcoded by the parse; each is validated and hashed),
@@ -43,6 +47,8 @@ static const struct {
     cm_format format;
 } formats[] = {
     {"flac", CM_FORMAT_FLAC},
+    {"ogg-vorbis", CM_FORMAT_OGG_VORBIS},
+    {"ogg-opus", CM_FORMAT_OGG_OPUS},
     {"mp3-id3v23", CM_FORMAT_MP3},
     {"mp3-id3v24", CM_FORMAT_MP3},
     {"m4a-aac", CM_FORMAT_MP4},
@@ -187,6 +193,54 @@ static uint64_t touch_mp3(uint64_t h, const cm_mp3 *m)
     return h;
 }
 
+/* METADATA_BLOCK_PICTURE, in any case: a cover, in base64. */
+static bool is_picture_key(cm_str key)
+{
+    static const char name[] = "METADATA_BLOCK_PICTURE";
+    if (key.len != sizeof name - 1)
+        return false;
+    for (size_t k = 0; k < key.len; k++) {
+        char c = key.ptr[k];
+        if ((c >= 'a' && c <= 'z' ? (char)(c - 32) : c) != name[k])
+            return false;
+    }
+    return true;
+}
+
+static uint64_t touch_ogg(uint64_t h, const cm_ogg *o)
+{
+    uint64_t length_bits;
+    memcpy(&length_bits, &o->length, sizeof length_bits);
+    h = bench_hash_u64(h, length_bits);
+    h = bench_hash_u64(h, (uint64_t)o->bitrate);
+    h = bench_hash_u64(h, o->serial);
+    if (o->codec == CM_FORMAT_OGG_OPUS)
+        h = bench_hash_u64(h, (uint64_t)o->opus.channels << 16 | o->opus.pre_skip);
+    else
+        h = bench_hash_u64(h, (uint64_t)o->vorbis.channels << 32 | o->vorbis.sample_rate);
+    const cm_vcomment *vc = o->vcomment;
+    h = touch_text(h, vc->vendor);
+    for (size_t i = 0; i < vc->count; i++) {
+        h = touch_text(h, vc->entries[i].key);
+        /* a cover's base64 is touched as the picture it decodes to, as
+         * the other libraries hand it out */
+        if (!is_picture_key(vc->entries[i].key))
+            h = touch_text(h, vc->entries[i].value);
+    }
+    for (size_t i = 0; i < o->picture_count; i++) {
+        const cm_flac_picture *p = &o->pictures[i];
+        h = bench_hash_u64(h, p->type);
+        h = touch_text(h, p->mime);
+        h = touch_text(h, p->desc);
+        h = bench_hash_u64(h, p->width);
+        h = bench_hash_u64(h, p->height);
+        h = bench_hash_u64(h, p->depth);
+        h = bench_hash_u64(h, p->colors);
+        h = bench_touch_bulk(h, p->data.ptr, p->data.len);
+    }
+    return h;
+}
+
 /* ---- MP4 ---------------------------------------------------------------- */
 
 static uint64_t touch_mp4(uint64_t h, const cm_mp4 *m)
@@ -310,6 +364,8 @@ static bool run(const bench_input *in, bool mem, uint64_t *hash, char *err)
         *hash = touch_flac(*hash, cm_doc_flac(doc));
     else if (cm_doc_mp4(doc))
         *hash = touch_mp4(*hash, cm_doc_mp4(doc));
+    else if (cm_doc_ogg(doc))
+        *hash = touch_ogg(*hash, cm_doc_ogg(doc));
     else
         *hash = touch_mp3(*hash, cm_doc_mp3(doc));
     cm_doc_free(doc);
@@ -336,6 +392,28 @@ static void dump_flac(const cm_flac *f)
     bench_dump_prop_int("sample_rate", f->streaminfo.sample_rate);
     bench_dump_prop_int("channels", f->streaminfo.channels);
     bench_dump_prop_int("bits_per_sample", f->streaminfo.bits_per_sample);
+}
+
+/* The comments as FLAC's are dumped, except METADATA_BLOCK_PICTURE ones,
+ * which the other libraries (and libcmutagen) show as pictures. */
+static void dump_ogg(const cm_ogg *o)
+{
+    const cm_vcomment *vc = o->vcomment;
+    for (size_t i = 0; i < vc->count; i++) {
+        const cm_vcomment_entry *e = &vc->entries[i];
+        if (is_picture_key(e->key))
+            continue;
+        bench_dump_tag(e->key.ptr, e->key.len, e->value.ptr, e->value.len);
+    }
+    for (size_t i = 0; i < o->picture_count; i++) {
+        const cm_flac_picture *p = &o->pictures[i];
+        bench_dump_picture(p->type, p->mime.ptr, p->mime.len, p->data.ptr, p->data.len);
+    }
+    bool opus = o->codec == CM_FORMAT_OGG_OPUS;
+    bench_dump_prop_double("length", o->length);
+    bench_dump_prop_int("bitrate", (long long)o->bitrate);
+    bench_dump_prop_int("sample_rate", opus ? 48000 : (long long)o->vorbis.sample_rate);
+    bench_dump_prop_int("channels", opus ? o->opus.channels : o->vorbis.channels);
 }
 
 /* A dump key built from parts joined by ':' ("COMM", desc, lang). */
@@ -455,6 +533,8 @@ static bool dump(const bench_input *in, bool mem, char *err)
         dump_flac(cm_doc_flac(doc));
     else if (cm_doc_mp4(doc))
         dump_mp4(cm_doc_mp4(doc));
+    else if (cm_doc_ogg(doc))
+        dump_ogg(cm_doc_ogg(doc));
     else
         dump_mp3(cm_doc_mp3(doc));
     cm_doc_free(doc);

@@ -435,6 +435,39 @@ static cm_status walk_comment(parser *p, const cm_ogg_page *first, uint8_t *dst,
     return CM_OK;
 }
 
+/* How far into the file a comment packet starting on `first` reaches, by
+ * the lengths its first page shows (the vendor's and the comments'), when
+ * that is past the page: a big comment (a cover in METADATA_BLOCK_PICTURE)
+ * is then fetched in one more round instead of one per page.  The pages
+ * after the first are taken as full of the packet, give or take their
+ * headers (a 64th, and a KiB).  0 when there is no better guess. */
+static uint64_t comment_end_guess(const parser *p, const cm_ogg_page *first)
+{
+    bool ends;
+    uint32_t n = first_packet(first, &ends);
+    uint64_t start = first->offset + first->header_size;
+    if (ends || start >= p->head.len)
+        return 0;
+    size_t have = p->head.len - (size_t)start < n ? p->head.len - (size_t)start : n;
+    cm_cursor c = cm_cursor_make(p->head.data + start, have);
+    uint32_t len, count;
+    uint64_t reach = 0; /* packet bytes the lengths seen so far need */
+    if (cm_skip(&c, p->c->comment_skip) && cm_le32(&c, &len)) {
+        reach = c.pos + (uint64_t)len;
+        if (cm_skip(&c, len) && cm_le32(&c, &count)) {
+            for (uint32_t i = 0; i < count && cm_le32(&c, &len); i++) {
+                reach = c.pos + (uint64_t)len;
+                if (!cm_skip(&c, len))
+                    break;
+            }
+        }
+    }
+    if (reach <= n)
+        return 0;
+    uint64_t rest = reach - n;
+    return cm_ogg_page_end(first) + rest + rest / 64 + 1024;
+}
+
 /* ---- the last page ---------------------------------------------------------- */
 
 /* mutagen's search for the stream's last page: the last "OggS" in the
@@ -455,12 +488,18 @@ static cm_status find_last(parser *p, bool *found, cm_error *err)
     if (!tail)
         return cm_need_more_tail(err, 0, n);
 
-    /* the last "OggS" of the tail (memchr finds the candidates fast) */
+    /* The last "OggS" of the tail: blocks are searched from the end (the
+     * last page is near it), each with memchr for the candidates. */
     size_t at = SIZE_MAX;
-    for (const uint8_t *s = tail; n >= 4 && (s = memchr(s, 'O', n - 3 - (size_t)(s - tail)));
-         s++)
-        if (memcmp(s, "OggS", 4) == 0)
-            at = (size_t)(s - tail);
+    for (size_t end = n; at == SIZE_MAX && end >= 4;) {
+        size_t start = end > 1024 ? end - 1024 : 0;
+        for (const uint8_t *s = tail + start;
+             (s = memchr(s, 'O', end - 3 - (size_t)(s - tail))) != NULL; s++)
+            if (memcmp(s, "OggS", 4) == 0)
+                at = (size_t)(s - tail);
+        /* the next block ends where a match would start 3 bytes before */
+        end = start ? start + 3 : 3;
+    }
     if (at == SIZE_MAX && n < window)
         return cm_need_more_tail(err, 0, window);
     *found = false;
@@ -583,6 +622,100 @@ static void compute_numbers(cm_ogg *o)
     }
 }
 
+/* ---- pictures ------------------------------------------------------------------ */
+
+static bool key_is(cm_str key, const char *name)
+{
+    size_t n = strlen(name);
+    if (key.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = key.ptr[i];
+        if ((c >= 'a' && c <= 'z' ? (char)(c - 32) : c) != name[i])
+            return false;
+    }
+    return true;
+}
+
+/* Each base64 digit's value plus one; 0 for bytes that are not digits. */
+static const uint8_t base64_digit[256] = {
+    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+    ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] =
+    16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23,
+    ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] =
+    31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38,
+    ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] =
+    46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53,
+    ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] =
+    61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+/* Standard base64 with '=' padding (RFC 4648 section 4), as written for
+ * METADATA_BLOCK_PICTURE.  Returns the decoded length, SIZE_MAX when the
+ * text is not base64.  Covers are ~100 KB of it: the loop takes whole
+ * quads and checks their digits at once. */
+static size_t base64_decode(const char *in, size_t len, uint8_t *out)
+{
+    const uint8_t *s = (const uint8_t *)in;
+    if (len % 4)
+        return SIZE_MAX;
+    size_t pad = len && s[len - 1] == '=' ? (len > 1 && s[len - 2] == '=' ? 2 : 1) : 0;
+    size_t whole = pad ? len - 4 : len, n = 0;
+    for (size_t i = 0; i < whole; i += 4) {
+        uint32_t a = base64_digit[s[i]], b = base64_digit[s[i + 1]];
+        uint32_t c = base64_digit[s[i + 2]], d = base64_digit[s[i + 3]];
+        if (!a || !b || !c || !d)
+            return SIZE_MAX;
+        uint32_t quad = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+        out[n] = (uint8_t)(quad >> 16);
+        out[n + 1] = (uint8_t)(quad >> 8);
+        out[n + 2] = (uint8_t)quad;
+        n += 3;
+    }
+    if (pad) {
+        const uint8_t *q = s + len - 4;
+        uint32_t a = base64_digit[q[0]], b = base64_digit[q[1]];
+        uint32_t c = pad == 1 ? base64_digit[q[2]] : 1;
+        if (!a || !b || !c)
+            return SIZE_MAX;
+        uint32_t quad = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6;
+        out[n++] = (uint8_t)(quad >> 16);
+        if (pad == 1)
+            out[n++] = (uint8_t)(quad >> 8);
+    }
+    return n;
+}
+
+/* The METADATA_BLOCK_PICTURE comments that decode, into o->pictures. */
+static cm_status decode_pictures(cm_ogg *o, cm_arena *arena, cm_error *err)
+{
+    const cm_vcomment *vc = o->vcomment;
+    size_t candidates = 0;
+    for (size_t i = 0; i < vc->count; i++)
+        candidates += key_is(vc->entries[i].key, "METADATA_BLOCK_PICTURE");
+    if (!candidates)
+        return CM_OK;
+    cm_flac_picture *pictures = cm_arena_calloc(arena, candidates, sizeof *pictures);
+    if (!pictures)
+        return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < vc->count; i++) {
+        const cm_vcomment_entry *e = &vc->entries[i];
+        if (!key_is(e->key, "METADATA_BLOCK_PICTURE") || e->value.len % 4)
+            continue;
+        uint8_t *raw = cm_arena_alloc(arena, e->value.len / 4 * 3 + 1, 1);
+        if (!raw)
+            return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
+        size_t len = base64_decode(e->value.ptr, e->value.len, raw);
+        cm_cursor c = cm_cursor_make(raw, len == SIZE_MAX ? 0 : len);
+        if (len != SIZE_MAX && cm_flac_decode_picture(&c, &pictures[n]))
+            n++;
+    }
+    o->pictures = pictures;
+    o->picture_count = n;
+    return CM_OK;
+}
+
 /* ---- the parse --------------------------------------------------------------- */
 
 static bool needs_last_page(const cm_ogg *o)
@@ -633,6 +766,11 @@ cm_status cm_ogg_parse(const cm_source *src, cm_format format, cm_arena *arena, 
         o.comment_page_offset = first.offset;
         st = walk_comment(&p, &first, NULL, &len, &pieces, &only);
     }
+    if (st == CM_NEED_MORE && o.comment_page_offset) { /* inside the comment walk */
+        uint64_t guess = comment_end_guess(&p, &first);
+        if (guess > err->need_bytes)
+            err->need_bytes = guess < src->file_size ? guess : src->file_size;
+    }
     /* the codec is known once its header decoded */
     bool want_tail = p.c && st != CM_NEED_MORE ? needs_last_page(&o) : true;
     if (st == CM_NEED_MORE)
@@ -675,6 +813,8 @@ cm_status cm_ogg_parse(const cm_source *src, cm_format format, cm_arena *arena, 
     o.vcomment = vc;
     o.comment_size = cur.pos;
     o.comment_trailing = (cm_bytes){cur.data + cur.pos, cm_cursor_left(&cur)};
+    if ((st = decode_pictures(&o, arena, err)) != CM_OK)
+        return st;
 
     if (needs_last_page(&o)) {
         bool found = false;

@@ -500,6 +500,38 @@ static void test_multipage_comment(void)
     bb_free(&packet);
 }
 
+static void test_pictures(void)
+{
+    /* a PICTURE block (type 3, image/png, "cover", 2x3x24, 4 bytes) in
+     * base64, under any case of the name; bad base64 is no picture */
+    static const char *const entries[] = {
+        "metadata_block_picture=AAAAAwAAAAlpbWFnZS9wbmcAAAAFY292ZXIAAAACAAAAAwAAABgAAAAAAAAABIlQTkc=",
+        "METADATA_BLOCK_PICTURE=not base64!",
+        "METADATA_BLOCK_PICTURE=AAAA",
+        "TITLE=t",
+    };
+    bbuf packet = {0};
+    bb_str(&packet, "OpusTags");
+    comment_block(&packet, "v", entries, 4);
+    bbuf b = {0};
+    page1(&b, 2, 0, 0, FIRST, opus_id, sizeof opus_id);
+    page1(&b, 2, 1, 0, 0, packet.data, packet.len);
+    page1(&b, 2, 2, 70000, LAST, "a", 1);
+    cm_error err;
+    cm_doc *doc = cm_read_mem(b.data, b.len, NULL, &err);
+    const cm_ogg *o = doc ? cm_doc_ogg(doc) : NULL;
+    CHECK(o && o->picture_count == 1 && o->vcomment->count == 4);
+    if (o && o->picture_count == 1) {
+        const cm_flac_picture *p = &o->pictures[0];
+        CHECK(p->type == 3 && str_is(p->mime, "image/png") && str_is(p->desc, "cover"));
+        CHECK(p->width == 2 && p->height == 3 && p->depth == 24 && p->colors == 0);
+        CHECK(p->data.len == 4 && memcmp(p->data.ptr, "\x89PNG", 4) == 0);
+    }
+    cm_doc_free(doc);
+    bb_free(&b);
+    bb_free(&packet);
+}
+
 static void test_framing_and_padding(void)
 {
     uint8_t comment[sizeof vorbis_comment + 3];
@@ -744,6 +776,6 @@ static void test_every_prefix_fails_cleanly(void)
 }
 
 TEST_LIST(test_vorbis, test_vorbis_bitrates, test_opus, test_opus_extra_data_and_cut_comment,
-          test_speex_theora_flac, test_multipage_comment, test_framing_and_padding,
+          test_speex_theora_flac, test_multipage_comment, test_pictures, test_framing_and_padding,
           test_header_errors, test_last_page, test_fake_page_in_last_page, test_rounds_and_paths,
           test_every_prefix_fails_cleanly)
