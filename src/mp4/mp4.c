@@ -189,8 +189,38 @@ static cm_status walk_children(parser *p, atom *parent, int depth, uint64_t *nex
     return CM_OK;
 }
 
+/* The top-level walk's requests, made before anything is built: a round
+ * that only ends in a request then costs no allocation.  (A child that
+ * runs past its container can still ask for more during the walk.) */
+static cm_status prescan(parser *p)
+{
+    uint64_t pos = 0;
+    while (p->size >= 8 && pos <= p->size - 8) {
+        uint64_t n = p->size - pos < 16 ? p->size - pos : 16;
+        const uint8_t *h = bytes_at(p, pos, n);
+        if (!h)
+            return request(p, pos, pos + n);
+        uint8_t buf[16] = {0};
+        memcpy(buf, h, (size_t)n);
+        atom a;
+        if (decode_header(p, buf, pos, 0, &a) != CM_OK)
+            return CM_OK; /* the walk says what is wrong, if it gets here */
+        uint64_t end = add_sat(pos, a.length);
+        if (a.container) {
+            uint64_t held = end < p->size ? end : p->size;
+            if (!bytes_at(p, pos, held - pos))
+                return request(p, pos, held);
+        }
+        pos = end;
+    }
+    return CM_OK;
+}
+
 static cm_status walk_top(parser *p, atom **first)
 {
+    cm_status st = prescan(p);
+    if (st != CM_OK)
+        return st;
     atom **link = first;
     uint64_t pos = 0;
     while (p->size >= 8 && pos <= p->size - 8) {
@@ -203,8 +233,7 @@ static cm_status walk_top(parser *p, atom **first)
             return nomem(p);
         uint8_t buf[16] = {0};
         memcpy(buf, h, (size_t)n);
-        cm_status st = decode_header(p, buf, pos, 0, a);
-        if (st != CM_OK)
+        if ((st = decode_header(p, buf, pos, 0, a)) != CM_OK)
             return st;
         a->children = a->next = NULL;
         if (a->container) {
