@@ -49,6 +49,17 @@ def _read_header(fileobj):
     bytes left, or only zero bytes: padding some writers leave)."""
     offset = fileobj.tell()
     header = fileobj.read(_HEADER_SIZE)
+    fields = _check_header(header, offset)
+    segments = header[26]
+    lacing = fileobj.read(segments)
+    if len(lacing) != segments:
+        raise error("unable to read %d lacing bytes" % segments)
+    return header, fields, lacing, offset
+
+
+def _check_header(header, offset):
+    """The fields of a page header read at offset, or the error reading it
+    gives (EOFError for nothing, or only zero bytes, left)."""
     if len(header) < _HEADER_SIZE:
         if not header.strip(b"\x00"):
             raise EOFError
@@ -58,11 +69,31 @@ def _read_header(fileobj):
         raise error("read %r, expected %r, at 0x%x" % (fields[0], b"OggS", offset))
     if fields[1] != 0:
         raise error("version %r unsupported" % fields[1])
-    segments = header[26]
-    lacing = fileobj.read(segments)
-    if len(lacing) != segments:
-        raise error("unable to read %d lacing bytes" % segments)
-    return header, fields, lacing, offset
+    return fields
+
+
+def _split_packets(lacing, data):
+    """The packets a lacing table cuts data into, and whether the last one
+    ends on this page (the table does not end in 255)."""
+    if b"\xff" not in lacing:
+        # Every packet is one segment: the table is the packets' sizes.
+        packets = []
+        start = 0
+        for size in lacing:
+            packets.append(data[start:start + size])
+            start += size
+        return packets, True
+    packets = []
+    start = end = 0
+    for value in lacing:
+        end += value
+        if value < 255:
+            packets.append(data[start:end])
+            start = end
+    if start != end:
+        packets.append(data[start:end])
+        return packets, False
+    return packets, True
 
 
 class OggPage:
@@ -87,31 +118,21 @@ class OggPage:
         if fileobj is None:
             return
 
-        header, fields, lacing, self.offset = _read_header(fileobj)
+        self.offset = offset = fileobj.tell()
+        header = fileobj.read(_HEADER_SIZE)
         (_, self.version, self.__type_flags, self.position, self.serial,
-         self.sequence, _) = fields
-
-        # Packet sizes from the lacing values: a value below 255 ends one.
-        sizes = []
-        size = 0
-        for value in lacing:
-            size += value
-            if value < 255:
-                sizes.append(size)
-                size = 0
-        if size:
-            sizes.append(size)
-            self.complete = False
-
+         self.sequence, _) = _check_header(header, offset)
+        segments = header[26]
+        lacing = fileobj.read(segments)
+        if len(lacing) != segments:
+            raise error("unable to read %d lacing bytes" % segments)
         total = sum(lacing)
         data = fileobj.read(total)
         if len(data) != total:
             raise error("unable to read full data")
-        packets = self.packets
-        start = 0
-        for size in sizes:
-            packets.append(data[start:start + size])
-            start += size
+        self.packets, complete = _split_packets(lacing, data)
+        if not complete:
+            self.complete = False
 
     def __eq__(self, other):
         # Pages are equal when they would be written the same.
@@ -219,7 +240,9 @@ class OggPage:
         ``strict`` they must also start and end on packet boundaries."""
         serial = pages[0].serial
         sequence = pages[0].sequence
-        packets = []
+        # Each packet as the list of its pieces, joined once at the end: a
+        # packet over many pages is not copied again for every page.
+        pieces = []
 
         if strict:
             if pages[0].continued:
@@ -228,7 +251,7 @@ class OggPage:
                 raise ValueError("last packet does not complete")
         elif pages[0].continued:
             # The start of the first packet is not among the pages.
-            packets.append(b"")
+            pieces.append([])
 
         for page in pages:
             if serial != page.serial:
@@ -237,13 +260,13 @@ class OggPage:
                 raise ValueError("bad sequence number in %r" % page)
             sequence += 1
 
-            if page.continued and page.packets:
-                packets[-1] += page.packets[0]
-                packets.extend(page.packets[1:])
-            else:
-                packets.extend(page.packets)
+            packets = page.packets
+            if page.continued and packets:
+                pieces[-1].append(packets[0])
+                packets = packets[1:]
+            pieces.extend([packet] for packet in packets)
 
-        return packets
+        return [b"".join(packet) for packet in pieces]
 
     @staticmethod
     def from_packets(packets, sequence=0, default_size=4096, wiggle_room=2048):
@@ -381,11 +404,15 @@ class OggPage:
         The end of the file is looked at first; only when its last page is
         not the stream's last is the whole file read (a multiplexed or
         chained file, or a damaged end)."""
-        seek_end(fileobj, 256 * 256)
-        data = fileobj.read()
-        try:
-            index = data.rindex(b"OggS")
-        except ValueError:
+        # The last "OggS" within the last 64 KiB, looked for in the last
+        # 8 KiB first (where it nearly always is) to read less.
+        for window in (8 * 1024, 64 * 1024):
+            seek_end(fileobj, window)
+            data = fileobj.read()
+            index = data.rfind(b"OggS")
+            if index != -1 or len(data) < window:
+                break
+        if index == -1:
             raise error("unable to find final Ogg header")
         try:
             page = OggPage(BytesIO(data[index:]))
