@@ -20,7 +20,8 @@ from io import BytesIO
 
 from . import _util
 from ._file import FileType
-from ._util import MutagenError, loadfile, seek_end
+from ._tags import PaddingInfo
+from ._util import MutagenError, get_size, loadfile, seek_end
 
 
 class error(MutagenError):
@@ -436,6 +437,44 @@ class OggPage:
         except (error, EOFError):
             pass
         return best
+
+
+# --- the header packets of a stream, for the format modules -----------------
+
+def _stream_packets(fileobj, serial):
+    """The packets on the pages of stream ``serial`` from the file's
+    position on, up to the page on which the first of them ends; the file
+    is left just past that page."""
+    pages = []
+    complete = False
+    while not complete:
+        page = OggPage(fileobj)
+        if page.serial == serial:
+            pages.append(page)
+            complete = page.complete or len(page.packets) > 1
+    return OggPage.to_packets(pages)
+
+
+def _packet_pages(fileobj, page):
+    """``page``, read from fileobj, and the later pages of its stream up to
+    the one on which its first packet ends."""
+    pages = [page]
+    while not (pages[-1].complete or len(pages[-1].packets) > 1):
+        page = OggPage(fileobj)
+        if page.serial == pages[0].serial:
+            pages.append(page)
+    return pages
+
+
+def _save_padded(fileobj, old_pages, packets, head, padding_func):
+    """Write ``head``, followed by as many zero bytes as the padding
+    callback asks for, in place of the first of ``packets`` (those
+    old_pages carry)."""
+    old_size = len(packets[0])
+    info = PaddingInfo(old_size - len(head), get_size(fileobj) - old_size)
+    packets[0] = head + b"\x00" * info._get_padding(padding_func)
+    new_pages = OggPage._from_packets_try_preserve(packets, old_pages)
+    OggPage.replace(fileobj, old_pages, new_pages)
 
 
 class OggFileType(FileType):

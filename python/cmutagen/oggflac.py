@@ -14,7 +14,8 @@ from ._file import StreamInfo
 from ._util import convert_error, loadfile
 from ._vorbis import VCommentDict
 from .flac import StreamInfo as FLACStreamInfo, error as FLACError
-from .ogg import OggFileType, OggPage, error as OggError
+from .ogg import (OggFileType, OggPage, error as OggError, _packet_pages,
+                  _stream_packets)
 
 __all__ = ["OggFLAC", "Open", "delete"]
 
@@ -101,16 +102,9 @@ class OggFLACVComment(VCommentDict):
     """The VORBIS_COMMENT block of an Ogg FLAC stream."""
 
     def __init__(self, fileobj, info):
-        # The stream's packet after the mapping header.
-        pages = []
-        complete = False
-        while not complete:
-            page = OggPage(fileobj)
-            if page.serial == info.serial:
-                pages.append(page)
-                complete = page.complete or len(page.packets) > 1
-        # Measured by its contents: the block header's length is not used.
-        data = OggPage.to_packets(pages)[0][4:]
+        # The stream's packet after the mapping header, measured by its
+        # contents: the block header's length is not used.
+        data = _stream_packets(fileobj, info.serial)[0][4:]
         super().__init__(data, framing=False)
 
     def _inject(self, fileobj, padding_func):
@@ -123,11 +117,7 @@ class OggFLACVComment(VCommentDict):
         # The comment block starts the stream's second page.
         while not (page.sequence == 1 and page.serial == first_page.serial):
             page = OggPage(fileobj)
-        old_pages = [page]
-        while not (old_pages[-1].complete or len(old_pages[-1].packets) > 1):
-            page = OggPage(fileobj)
-            if page.serial == first_page.serial:
-                old_pages.append(page)
+        old_pages = _packet_pages(fileobj, page)
 
         packets = OggPage.to_packets(old_pages, strict=False)
         data = self.write(framing=False)

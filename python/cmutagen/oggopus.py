@@ -13,10 +13,10 @@ the pre-skip included.
 import struct
 
 from ._file import StreamInfo
-from ._tags import PaddingInfo
 from ._util import convert_error, get_size, loadfile
 from ._vorbis import VCommentDict
-from .ogg import OggFileType, OggPage, error as OggError
+from .ogg import (OggFileType, OggPage, error as OggError, _packet_pages,
+                  _save_padded)
 
 __all__ = ["OggOpus", "Open", "delete"]
 
@@ -86,12 +86,7 @@ class OggOpusVComment(VCommentDict):
         page = OggPage(fileobj)
         while info.serial != page.serial or not page.packets[0].startswith(b"OpusTags"):
             page = OggPage(fileobj)
-        pages = [page]
-        while not (pages[-1].complete or len(pages[-1].packets) > 1):
-            page = OggPage(fileobj)
-            if page.serial == pages[0].serial:
-                pages.append(page)
-        return pages
+        return _packet_pages(fileobj, page)
 
     def __init__(self, fileobj, info):
         pages = self.__get_comment_pages(fileobj, info)
@@ -112,15 +107,12 @@ class OggOpusVComment(VCommentDict):
         packets = OggPage.to_packets(old_pages)
         vcomment_data = b"OpusTags" + self.write(framing=False)
         if self._pad_data:
-            # Extra data must stay where it is: no padding is added.
+            # Extra data must stay as it is: no padding is added.
             packets[0] = vcomment_data + self._pad_data
+            new_pages = OggPage._from_packets_try_preserve(packets, old_pages)
+            OggPage.replace(fileobj, old_pages, new_pages)
         else:
-            old_size = len(packets[0])
-            info = PaddingInfo(old_size - len(vcomment_data),
-                               get_size(fileobj) - old_size)
-            packets[0] = vcomment_data + b"\x00" * info._get_padding(padding_func)
-        new_pages = OggPage._from_packets_try_preserve(packets, old_pages)
-        OggPage.replace(fileobj, old_pages, new_pages)
+            _save_padded(fileobj, old_pages, packets, vcomment_data, padding_func)
 
 
 class OggOpus(OggFileType):

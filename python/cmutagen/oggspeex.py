@@ -9,10 +9,10 @@ comments, with no magic and no framing bit.
 import struct
 
 from ._file import StreamInfo
-from ._tags import PaddingInfo
-from ._util import convert_error, get_size, loadfile
+from ._util import convert_error, loadfile
 from ._vorbis import VCommentDict
-from .ogg import OggFileType, OggPage, error as OggError
+from .ogg import (OggFileType, OggPage, error as OggError, _packet_pages,
+                  _save_padded, _stream_packets)
 
 __all__ = ["OggSpeex", "Open", "delete"]
 
@@ -62,14 +62,7 @@ class OggSpeexVComment(VCommentDict):
 
     def __init__(self, fileobj, info):
         # The stream's packet after the header OggSpeexInfo read.
-        pages = []
-        complete = False
-        while not complete:
-            page = OggPage(fileobj)
-            if page.serial == info.serial:
-                pages.append(page)
-                complete = page.complete or len(page.packets) > 1
-        data = OggPage.to_packets(pages)[0]
+        data = _stream_packets(fileobj, info.serial)[0]
         super().__init__(data, framing=False)
         self._padding = len(data) - self._size
 
@@ -83,19 +76,9 @@ class OggSpeexVComment(VCommentDict):
         page = OggPage(fileobj)
         while page.serial != serial:
             page = OggPage(fileobj)
-        old_pages = [page]
-        while not (old_pages[-1].complete or len(old_pages[-1].packets) > 1):
-            page = OggPage(fileobj)
-            if page.serial == serial:
-                old_pages.append(page)
-
+        old_pages = _packet_pages(fileobj, page)
         packets = OggPage.to_packets(old_pages, strict=False)
-        old_size = len(packets[0])
-        vcomment_data = self.write(framing=False)
-        info = PaddingInfo(old_size - len(vcomment_data), get_size(fileobj) - old_size)
-        packets[0] = vcomment_data + b"\x00" * info._get_padding(padding_func)
-        new_pages = OggPage._from_packets_try_preserve(packets, old_pages)
-        OggPage.replace(fileobj, old_pages, new_pages)
+        _save_padded(fileobj, old_pages, packets, self.write(framing=False), padding_func)
 
 
 class OggSpeex(OggFileType):

@@ -11,10 +11,10 @@ bits and the frames since it in the low ``granule_shift`` bits.
 import struct
 
 from ._file import StreamInfo
-from ._tags import PaddingInfo
-from ._util import convert_error, get_size, loadfile
+from ._util import convert_error, loadfile
 from ._vorbis import VCommentDict
-from .ogg import OggFileType, OggPage, error as OggError
+from .ogg import (OggFileType, OggPage, error as OggError, _packet_pages,
+                  _save_padded, _stream_packets)
 
 __all__ = ["OggTheora", "Open", "delete"]
 
@@ -75,14 +75,7 @@ class OggTheoraCommentDict(VCommentDict):
 
     def __init__(self, fileobj, info):
         # The stream's packet after the identification header.
-        pages = []
-        complete = False
-        while not complete:
-            page = OggPage(fileobj)
-            if page.serial == info.serial:
-                pages.append(page)
-                complete = page.complete or len(page.packets) > 1
-        packets = OggPage.to_packets(pages)
+        packets = _stream_packets(fileobj, info.serial)
         if not packets:
             raise OggTheoraHeaderError("Missing metadata packet")
         data = packets[0][7:]  # after "\x81theora"
@@ -94,19 +87,10 @@ class OggTheoraCommentDict(VCommentDict):
         page = OggPage(fileobj)
         while not page.packets or not page.packets[0].startswith(b"\x81theora"):
             page = OggPage(fileobj)
-        old_pages = [page]
-        while not (old_pages[-1].complete or len(old_pages[-1].packets) > 1):
-            page = OggPage(fileobj)
-            if page.serial == old_pages[0].serial:
-                old_pages.append(page)
-
+        old_pages = _packet_pages(fileobj, page)
         packets = OggPage.to_packets(old_pages, strict=False)
-        old_size = len(packets[0])
-        vcomment_data = b"\x81theora" + self.write(framing=False)
-        info = PaddingInfo(old_size - len(vcomment_data), get_size(fileobj) - old_size)
-        packets[0] = vcomment_data + b"\x00" * info._get_padding(padding_func)
-        new_pages = OggPage._from_packets_try_preserve(packets, old_pages)
-        OggPage.replace(fileobj, old_pages, new_pages)
+        _save_padded(fileobj, old_pages, packets,
+                     b"\x81theora" + self.write(framing=False), padding_func)
 
 
 class OggTheora(OggFileType):

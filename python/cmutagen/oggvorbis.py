@@ -11,10 +11,10 @@ page.
 import struct
 
 from ._file import StreamInfo
-from ._tags import PaddingInfo
-from ._util import convert_error, get_size, loadfile
+from ._util import convert_error, loadfile
 from ._vorbis import VCommentDict
-from .ogg import OggFileType, OggPage, error as OggError
+from .ogg import (OggFileType, OggPage, error as OggError, _packet_pages,
+                  _save_padded, _stream_packets)
 
 __all__ = ["OggVorbis", "Open", "delete"]
 
@@ -87,68 +87,25 @@ class OggVorbisInfo(StreamInfo):
         return "Ogg Vorbis, %.2f seconds, %d bps" % (self.length, self.bitrate)
 
 
-def _comment_packet(fileobj, serial):
-    """The first packet of stream ``serial`` from the file's position on;
-    the file is left after the page on which it ends."""
-    pages = []
-    complete = False
-    while not complete:
-        page = OggPage(fileobj)
-        if page.serial == serial:
-            pages.append(page)
-            complete = page.complete or len(page.packets) > 1
-    return OggPage.to_packets(pages)[0]
-
-
-def _header_pages(fileobj, magic):
-    """The pages carrying the first packet in the file that starts with
-    ``magic``: the page it starts on and the same stream's pages up to
-    the one where it ends."""
-    fileobj.seek(0)
-    page = OggPage(fileobj)
-    while not page.packets[0].startswith(magic):
-        page = OggPage(fileobj)
-    return _pages_until_packet_ends(fileobj, page)
-
-
-def _pages_until_packet_ends(fileobj, page):
-    """``page`` and the later pages of its stream until the first packet
-    on ``page`` ends."""
-    pages = [page]
-    while not (pages[-1].complete or len(pages[-1].packets) > 1):
-        page = OggPage(fileobj)
-        if page.serial == pages[0].serial:
-            pages.append(page)
-    return pages
-
-
-def _inject_padded(fileobj, old_pages, packets, head, padding_func):
-    """Replace the first of ``packets`` (carried by old_pages with the
-    packets after it) by ``head`` followed by padding sized by the padding
-    callback, and write the pages."""
-    old_size = len(packets[0])
-    info = PaddingInfo(old_size - len(head), get_size(fileobj) - old_size)
-    packets[0] = head + b"\x00" * info._get_padding(padding_func)
-    new_pages = OggPage._from_packets_try_preserve(packets, old_pages)
-    OggPage.replace(fileobj, old_pages, new_pages)
-
-
 class OggVCommentDict(VCommentDict):
     """The Vorbis comment header of an Ogg Vorbis stream."""
 
     def __init__(self, fileobj, info):
         # The comment header follows the identification header read by
         # OggVorbisInfo: the stream's next packet.
-        data = _comment_packet(fileobj, info.serial)[7:]
+        data = _stream_packets(fileobj, info.serial)[0][7:]
         super().__init__(data)
         self._padding = len(data) - self._size
 
     def _inject(self, fileobj, padding_func):
         """Write the comments into the file's comment header."""
-        old_pages = _header_pages(fileobj, b"\x03vorbis")
+        fileobj.seek(0)
+        page = OggPage(fileobj)
+        while not page.packets[0].startswith(b"\x03vorbis"):
+            page = OggPage(fileobj)
+        old_pages = _packet_pages(fileobj, page)
         packets = OggPage.to_packets(old_pages, strict=False)
-        _inject_padded(fileobj, old_pages, packets,
-                       b"\x03vorbis" + self.write(), padding_func)
+        _save_padded(fileobj, old_pages, packets, b"\x03vorbis" + self.write(), padding_func)
 
 
 class OggVorbis(OggFileType):
