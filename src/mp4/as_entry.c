@@ -456,8 +456,12 @@ static bool read_header(cm_cursor *c, uint32_t *name, size_t *body_len)
     } else if (size < 8) {
         return false;
     }
+    /* A box that claims more than is left is truncated: mutagen reads
+     * exactly the size claimed and fails ("too short", "truncated"). */
     uint64_t body = total - header;
-    *body_len = body < cm_cursor_left(c) ? (size_t)body : cm_cursor_left(c);
+    if (body > cm_cursor_left(c))
+        return false;
+    *body_len = (size_t)body;
     return true;
 }
 
