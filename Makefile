@@ -96,7 +96,7 @@ c-test-clang: $(STAMP_VENV)
 upstream-data: $(STAMP_VENV)
 	$(PY) tests/conformance/run.py --fetch-only
 
-py-test: install $(STAMP_ORACLE) upstream-data
+py-test: install $(STAMP_ORACLE) upstream-data corpus
 	$(PYTEST_ENV) $(PY) -m pytest -q -p no:cacheprovider tests/python
 
 conformance: install
@@ -106,7 +106,7 @@ conformance-update: install
 	$(PY) tests/conformance/run.py --update
 
 differential: install $(STAMP_ORACLE) conformance
-	$(PYTEST_ENV) $(PY) tests/differential/run.py --oracle $(ORACLE) --formats flac,mp3,id3,apev2,mp4 $(DATA) tests/broken
+	$(PYTEST_ENV) $(PY) tests/differential/run.py --oracle $(ORACLE) --formats flac,mp3,id3,apev2,mp4,oggvorbis,oggopus,oggspeex,oggtheora,oggflac $(DATA) tests/broken
 
 # libFuzzer targets (clang).  fuzz-smoke replays the committed corpora as a
 # regression test; `make fuzz FUZZ_SECONDS=600` fuzzes each target for real.

@@ -96,10 +96,15 @@ class FileType(DictMixin):
 # class.  A format joins this table when its module lands.
 _FORMATS = [
     ("mp3", "MP3", "mp3.EasyMP3"),
+    ("oggtheora", "OggTheora", None),
+    ("oggspeex", "OggSpeex", None),
+    ("oggvorbis", "OggVorbis", None),
+    ("oggflac", "OggFLAC", None),
     ("flac", "FLAC", None),
     ("apev2", "APEv2File", None),
     ("mp4", "MP4", "easymp4.EasyMP4"),
     ("id3", "ID3FileType", None),
+    ("oggopus", "OggOpus", None),
 ]
 
 
