@@ -284,12 +284,13 @@ static void test_atom_errors(void)
     bb_be32(&f, 0);
     bb_put(&f, "moov", 4);
     atom_raw(&f, "free", LIT(""));
-    CHECK(parse(&f, &err) != NULL);
-    cm_doc_free(parse(&f, &err));
+    cm_doc *doc = parse(&f, &err);
+    CHECK(doc != NULL);
+    cm_doc_free(doc);
     bb_free(&f);
     atom_raw(&f, "moov", LIT(""));
     bb_put(&f, "\0\0\0", 3);
-    cm_doc *doc = parse(&f, &err);
+    doc = parse(&f, &err);
     CHECK(doc && cm_doc_mp4(doc)->info.fields == 0 && !cm_doc_mp4(doc)->has_tags);
     cm_doc_free(doc);
     bb_free(&f);
