@@ -829,6 +829,26 @@ class MP4Chapters(Sequence):
         return "chapters=%s" % "\n  ".join(chapters)
 
 
+# mvhd and mdhd start alike: version and flags, creation and modification
+# times, then the time scale and the duration; the times and the duration
+# are 32 bits wide in version 0 and 64 in version 1 (offset, struct format).
+_TIMING_LAYOUTS = {0: (8, ">2I"), 1: (16, ">IQ")}
+
+
+def _timing(data):
+    """((time scale, duration) or None for an unknown version, version) of
+    an mvhd or mdhd body."""
+    try:
+        version, flags, data = parse_full_atom(data)
+    except ValueError as e:
+        raise MP4StreamInfoError(e)
+    layout = _TIMING_LAYOUTS.get(version)
+    if layout is None:
+        return None, version
+    offset, fmt = layout
+    return struct.unpack(fmt, data[offset:offset + struct.calcsize(fmt)]), version
+
+
 class MP4Info(StreamInfo):
     """The properties of the first audio track.
 
@@ -875,22 +895,10 @@ class MP4Info(StreamInfo):
         if not ok:
             raise MP4StreamInfoError("Not enough data")
 
-        try:
-            version, flags, data = parse_full_atom(data)
-        except ValueError as e:
-            raise MP4StreamInfoError(e)
-
-        if version == 0:
-            offset = 8
-            fmt = ">2I"
-        elif version == 1:
-            offset = 16
-            fmt = ">IQ"
-        else:
+        timing, version = _timing(data)
+        if timing is None:
             raise MP4StreamInfoError("Unknown mdhd version %d" % version)
-
-        end = offset + struct.calcsize(fmt)
-        unit, length = struct.unpack(fmt, data[offset:end])
+        unit, length = timing
         try:
             self.length = float(length) / unit
         except ZeroDivisionError:
@@ -908,21 +916,10 @@ class MP4Info(StreamInfo):
         if not ok:
             raise MP4StreamInfoError("Not enough data")
 
-        try:
-            version, flags, data = parse_full_atom(data)
-        except ValueError as e:
-            raise MP4StreamInfoError(e)
-
-        if version == 0:
-            offset = 8
-            fmt = ">2I"
-        elif version == 1:
-            offset = 16
-            fmt = ">IQ"
-        else:
+        timing, version = _timing(data)
+        if timing is None:
             return
-
-        unit, length = struct.unpack(fmt, data[offset:offset + struct.calcsize(fmt)])
+        unit, length = timing
         self.length = length / unit
 
     def _parse_stsd(self, atom, fileobj):
