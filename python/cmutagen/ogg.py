@@ -18,7 +18,7 @@ import struct
 import zlib
 from io import BytesIO
 
-from . import _util
+from . import _native, _util
 from ._file import FileType
 from ._tags import PaddingInfo
 from ._util import MutagenError, get_size, loadfile, seek_end
@@ -487,9 +487,46 @@ class OggFileType(FileType):
 
     _mimes = ["application/ogg", "application/x-ogg"]
 
+    # The C core's name of the codec (_native.read_ogg) and the names of the
+    # info values it returns, in its order; None: no fast path.
+    _native_codec = None
+    _native_keys = None
+    # Which of _padding and _pad_data the codec's tags keep.
+    _native_tag_fields = ("_padding",)
+
+    def _load_native(self, filething):
+        """Read a file given by path in one call into the C core; False when
+        it cannot (a file it does not read exactly as mutagen would, or not
+        at all): the Python reading then decides, with mutagen's errors."""
+        if self._native_codec is None or filething.path is None:
+            return False
+        try:
+            (_codec, info_values, vendor, items, size, padding,
+             pad_data) = _native.read_ogg(filething.path, self._native_codec,
+                                          self._native_keys)
+        except (_native.ParseError, OSError, MemoryError):
+            return False
+        info = self._Info.__new__(self._Info)
+        info.__dict__ = info_values
+        tags = self._Tags.__new__(self._Tags)
+        list.__init__(tags)
+        tags._size = size
+        tags.vendor = vendor
+        tags[:] = items
+        if "_pad_data" in self._native_tag_fields:
+            tags._pad_data = pad_data
+        if "_padding" in self._native_tag_fields:
+            tags._padding = padding
+        self.filename = filething.filename
+        self.info = info
+        self.tags = tags
+        return True
+
     @loadfile()
     def load(self, filething):
         """Read the stream's properties and tags."""
+        if self._load_native(filething):
+            return
         fileobj = filething.fileobj
         self.filename = filething.filename
         try:

@@ -134,6 +134,10 @@ class OggFLAC(OggFileType):
     _Info = OggFLACStreamInfo
     _Tags = OggFLACVComment
     _Error = OggFLACHeaderError
+    _native_codec = "flac"
+    _native_keys = ("packets", "serial", "min_blocksize", "max_blocksize",
+                    "sample_rate", "channels", "bits_per_sample", "total_samples", "length")
+    _native_tag_fields = ()
     _mimes = ["audio/x-oggflac"]
 
     info = None

@@ -122,6 +122,9 @@ class OggOpus(OggFileType):
     _Info = OggOpusInfo
     _Tags = OggOpusVComment
     _Error = OggOpusHeaderError
+    _native_codec = "opus"
+    _native_keys = ("serial", "channels", "_OggOpusInfo__pre_skip", "length", "bitrate")
+    _native_tag_fields = ("_pad_data", "_padding")
     _mimes = ["audio/ogg", "audio/ogg; codecs=opus"]
 
     info = None

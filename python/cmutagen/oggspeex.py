@@ -88,6 +88,8 @@ class OggSpeex(OggFileType):
     _Info = OggSpeexInfo
     _Tags = OggSpeexVComment
     _Error = OggSpeexHeaderError
+    _native_codec = "speex"
+    _native_keys = ("sample_rate", "channels", "bitrate", "serial", "length")
     _mimes = ["audio/x-speex"]
 
     info = None

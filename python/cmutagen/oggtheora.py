@@ -100,6 +100,8 @@ class OggTheora(OggFileType):
     _Info = OggTheoraInfo
     _Tags = OggTheoraCommentDict
     _Error = OggTheoraHeaderError
+    _native_codec = "theora"
+    _native_keys = ("fps", "bitrate", "granule_shift", "serial", "length")
     _mimes = ["video/x-theora"]
 
     info = None

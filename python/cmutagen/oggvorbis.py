@@ -115,6 +115,8 @@ class OggVorbis(OggFileType):
     _Info = OggVorbisInfo
     _Tags = OggVCommentDict
     _Error = OggVorbisHeaderError
+    _native_codec = "vorbis"
+    _native_keys = ("channels", "sample_rate", "serial", "bitrate", "length")
     _mimes = ["audio/vorbis", "audio/x-vorbis"]
 
     info = None
