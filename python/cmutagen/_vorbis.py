@@ -34,6 +34,23 @@ def is_valid_key(key):
 
 istag = is_valid_key
 
+# Valid field names seen so far, each mapped to its lower-case form, so that
+# reading a tag does not validate and lower-case its name again.  Bounded:
+# names come from files, and a hostile stream of distinct names must not
+# grow it without end.
+_VALID_KEYS_LOWERED = {}
+_VALID_KEYS_LIMIT = 4096
+
+
+def _valid_key_lowered(key):
+    """key.lower() for a valid str field name (remembered); ValueError else."""
+    if not is_valid_key(key):
+        raise ValueError
+    if len(_VALID_KEYS_LOWERED) >= _VALID_KEYS_LIMIT:
+        _VALID_KEYS_LOWERED.clear()
+    lowered = _VALID_KEYS_LOWERED[key] = key.lower()
+    return lowered
+
 
 class VComment(Tags, list):
     """A Vorbis comment block as a list of (key, value) pairs in file order."""
@@ -142,6 +159,18 @@ class VCommentDict(VComment, DictMixin):
         return index
 
     def __getitem__(self, key):
+        # The hot read: a str key already seen valid costs two dict lookups.
+        if key.__class__ is str:
+            lowered = _VALID_KEYS_LOWERED.get(key)
+            if lowered is None:
+                lowered = _valid_key_lowered(key)
+            index = self._index
+            if index is None:
+                index = self._lookup()
+            values = index.get(lowered)
+            if not values:
+                raise KeyError(lowered)
+            return values[:]
         if isinstance(key, slice):
             return list.__getitem__(self, key)
         if not is_valid_key(key):
