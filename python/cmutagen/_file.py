@@ -6,6 +6,7 @@ import importlib
 import os
 import warnings
 
+from . import _native
 from ._util import DictMixin, MutagenError, resolve_filething
 
 
@@ -108,14 +109,72 @@ _FORMATS = [
 ]
 
 
+_format_modules = {}
+
+
 def _format_classes(easy):
-    classes = []
-    for module_name, class_name, easy_name in _FORMATS:
-        if easy and easy_name:
-            module_name, class_name = easy_name.split(".")
-        module = importlib.import_module("cmutagen." + module_name)
-        classes.append(getattr(module, class_name))
-    return classes
+    # The modules are imported once (import_module's bookkeeping costs more
+    # than the rest of a File() call's choice); the classes are looked up on
+    # them each time, so a class replaced on its module is the one used.
+    pairs = _format_modules.get(easy)
+    if pairs is None:
+        pairs = []
+        for module_name, class_name, easy_name in _FORMATS:
+            if easy and easy_name:
+                module_name, class_name = easy_name.split(".")
+            pairs.append((importlib.import_module("cmutagen." + module_name), class_name))
+        _format_modules[easy] = pairs
+    return [getattr(module, class_name) for module, class_name in pairs]
+
+
+# The score functions of File()'s own formats, by what they read: nearly all
+# look at the name and the first 128 bytes only; APEv2's looks for a footer
+# in the last 160 bytes.  For a path File() reads both ends in one C call
+# and scores with these, instead of opening a Python file for the scores;
+# a class whose score is not one of them (a caller's own) gets a file
+# object as usual.  Each scorer here is called as score(name, tail, header):
+# the header-only ones ignore their middle argument (tests/python/
+# test_file_score.py holds them to never touching it).
+_HEAD = 128
+_TAIL = 160
+_end_scorers = None
+
+
+def _scorers_by_ends():
+    """{score function: the same score taking (name, tail, header)}."""
+    global _end_scorers
+    if _end_scorers is None:
+        from .apev2 import APEv2File
+        scorers = {}
+        for kind in _format_classes(False) + _format_classes(True):
+            if kind.score is not APEv2File.score:
+                scorers[kind.score] = kind.score
+        scorers[APEv2File.score] = APEv2File._score_ends
+        _end_scorers = scorers
+    return _end_scorers
+
+
+def _best_kind_by_ends(options, name, path):
+    """(kind, score) as _best_kind gives them, for a path; None when an
+    option scores by more than the file's ends."""
+    by_ends = _scorers_by_ends()
+    scorers = []
+    for kind in options:
+        score = by_ends.get(kind.score)
+        if score is None:
+            return None
+        scorers.append(score)
+    try:
+        header, tail = _native.read_file_ends(path, _HEAD, _TAIL)
+    except OSError as e:
+        raise MutagenError(e)
+    best_rank = best_kind = None
+    for kind, score in zip(options, scorers):
+        # The highest score wins; ties go to the class name that sorts last.
+        rank = (score(name, tail, header), kind.__name__)
+        if best_kind is None or rank > best_rank:
+            best_rank, best_kind = rank, kind
+    return best_kind, best_rank[0]
 
 
 def File(filething, options=None, easy=False):
@@ -131,13 +190,19 @@ def File(filething, options=None, easy=False):
     thing = resolve_filething(filething)
     name = thing.name if isinstance(thing.name, str) else os.fsdecode(thing.name)
     if thing.path is not None:
-        try:
-            with open(thing.path, "rb") as fileobj:
-                kind, score = _best_kind(options, name, fileobj)
-        except OSError as e:
-            raise MutagenError(e)
+        # The name as given (str or bytes), as the file's filename and in
+        # error messages.
+        filename = thing.filename
+        best = _best_kind_by_ends(options, name, filename)
+        if best is None:
+            try:
+                with open(filename, "rb") as fileobj:
+                    best = _best_kind(options, name, fileobj)
+            except OSError as e:
+                raise MutagenError(e)
+        kind, score = best
         # The format class reads the file by path, in C, without Python I/O.
-        return kind(thing.path) if score > 0 else None
+        return kind(filename) if score > 0 else None
 
     kind, score = _best_kind(options, name, thing.fileobj)
     if score <= 0:

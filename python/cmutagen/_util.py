@@ -453,8 +453,11 @@ class FileThing:
 
     ``path`` is set when the caller gave a file name and the function only
     reads: the C core can then open and read the file itself, with no
-    Python file object in between.  ``fileobj`` is opened on first use in
-    that case (and closed by loadfile afterwards)."""
+    Python file object in between.  It is always a str (a bytes name
+    decoded as os.fsdecode does, which the C side encodes back), since the
+    C readers take bytes for file contents.  ``fileobj`` is opened on first
+    use in that case, from ``filename`` as given (and closed by loadfile
+    afterwards)."""
 
     __slots__ = ("_fileobj", "filename", "name", "path")
 
@@ -467,7 +470,7 @@ class FileThing:
     @property
     def fileobj(self):
         if self._fileobj is None and self.path is not None:
-            self._fileobj = _open_path(self.path, "rb")
+            self._fileobj = _open_path(self.filename, "rb")
         return self._fileobj
 
     def __iter__(self):
@@ -561,7 +564,7 @@ def _file_thing(instance, filething, filename, fileobj, writable, create):
     verify_filename(filename)
     filename = os.fspath(filename)
     if not writable:
-        return FileThing(None, filename, filename, filename), True, False
+        return FileThing(None, filename, filename, os.fsdecode(filename)), True, False
     fileobj, in_memory = _open_writable(filename, create)
     return FileThing(fileobj, filename, filename), True, in_memory
 

@@ -596,8 +596,13 @@ class APEv2File(FileType):
 
     @staticmethod
     def score(filename, fileobj, header):
-        # A footer near the end of the file; a file starting with an ID3v2
-        # tag is more likely an MP3 than a bare APEv2 file.
         fileobj.seek(0, 2)
         fileobj.seek(max(0, fileobj.tell() - 160), 0)
-        return (_MAGIC in fileobj.read()) - header.startswith(b"ID3")
+        return APEv2File._score_ends(filename, fileobj.read(), header)
+
+    @staticmethod
+    def _score_ends(filename, tail, header):
+        """score() from the file's last 160 bytes (File() reads them in C)."""
+        # A footer near the end of the file; a file starting with an ID3v2
+        # tag is more likely an MP3 than a bare APEv2 file.
+        return (_MAGIC in tail) - header.startswith(b"ID3")

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""File(path) scores formats from the file's two ends, read in one C call
+(_native.read_file_ends), where File(file object) lets each class's score
+read the file.  Both must choose the same class and raise the same errors."""
+
+import io
+import os
+
+import pytest
+
+from cmutagen import File, MutagenError, _file, _native
+from cmutagen.apev2 import APEv2File
+
+
+class _Untouchable:
+    """A file object any use of which fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError("score() used the file object (.%s)" % name)
+
+
+def _own_classes():
+    return _file._format_classes(False) + _file._format_classes(True)
+
+
+HEADERS = [b"", b"ID3\x04\x00", b"OggS\x00\x02" + b"\x01vorbis" * 3, b"fLaC\x00",
+           b"\x00\x00\x00\x20ftypM4A mp42", b"\xff\xfb\x90\x00", b"OggSOpusHeadSpeex   fLaC",
+           b"OggS\x80theora\x81theora"]
+
+
+@pytest.mark.parametrize("name", ["a.mp3", "b.flac", "c.ogg", "d.m4a", "e"])
+def test_header_only_scores_never_touch_the_file(name):
+    """Every class the ends-scorer treats as header-only is: its score, given
+    an object that fails on use, still answers."""
+    header_only = [kind for kind in _own_classes() if kind.score is not APEv2File.score]
+    assert len(header_only) >= 10
+    for kind in header_only:
+        for header in HEADERS:
+            assert kind.score(name, _Untouchable(), header) == \
+                _file._scorers_by_ends()[kind.score](name, b"tail", header)
+
+
+def test_apev2_score_from_the_tail_equals_score_on_the_file():
+    for data in [b"", b"x" * 10, b"APETAGEX" + b"\x00" * 24, b"\x00" * 400 + b"APETAGEX" + b"\x00" * 24,
+                 b"ID3" + b"\x00" * 300 + b"APETAGEX" + b"\x00" * 24,
+                 b"APETAGEX" + b"\x00" * 200]:
+        header = data[:128]
+        expected = APEv2File.score("x", io.BytesIO(data), header)
+        assert APEv2File._score_ends("x", data[-160:], header) == expected
+
+
+def _chosen(thing, **kwargs):
+    try:
+        f = File(thing, **kwargs)
+    except Exception as e:
+        return ("raises", type(e), str(e))
+    return None if f is None else (type(f), sorted(vars(f)))
+
+
+def _all_files(upstream_data, broken):
+    for folder in (upstream_data, broken(".")):
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                yield path
+
+
+def test_path_and_file_object_choose_the_same_class(upstream_data, broken):
+    for path in _all_files(upstream_data, broken):
+        for easy in (False, True):
+            with open(path, "rb") as fileobj:
+                by_fileobj = _chosen(fileobj, easy=easy)
+            assert _chosen(path, easy=easy) == by_fileobj, path
+
+
+def test_small_and_odd_files(tmp_path):
+    cases = {"empty.mp3": b"", "short.flac": b"fL", "ape.bin": b"\x00" * 50 + b"APETAGEX",
+             "id3ape.tag": b"ID3\x04" + b"\x00" * 20 + b"APETAGEX" + b"\x00" * 24,
+             "tail.m4a": b"\x00" * 1000}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with open(path, "rb") as fileobj:
+            by_fileobj = _chosen(fileobj)
+        assert _chosen(str(path)) == by_fileobj, name
+        assert _chosen(os.fsencode(str(path))) == by_fileobj, name
+
+
+def test_errors_name_the_file(tmp_path):
+    missing = str(tmp_path / "missing.mp3")
+    for thing in (missing, os.fsencode(missing), str(tmp_path)):
+        with pytest.raises(MutagenError) as raised:
+            File(thing)
+        try:
+            open(thing, "rb").close()
+        except OSError as e:
+            assert str(raised.value) == str(e)
+        else:
+            pytest.fail("opened %r" % thing)
+
+
+def test_a_callers_own_scorer_gets_a_file_object(tmp_path):
+    seen = []
+
+    class Reads(APEv2File):
+        @staticmethod
+        def score(filename, fileobj, header):
+            fileobj.seek(0, 2)
+            seen.append(fileobj.tell())
+            return 0
+
+    path = tmp_path / "x.flac"
+    path.write_bytes(b"fLaC" + b"\x00" * 60)
+    kinds = [Reads] + _file._format_classes(False)
+    assert _file._best_kind_by_ends(kinds, "x.flac", str(path)) is None
+    with pytest.raises(MutagenError):  # a broken FLAC, chosen by the general path
+        File(str(path), options=kinds)
+    assert seen == [64]
+
+
+def test_read_file_ends():
+    data = bytes(range(256)) * 3
+    import tempfile
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(data)
+        f.flush()
+        assert _native.read_file_ends(f.name, 128, 160) == (data[:128], data[-160:])
+        assert _native.read_file_ends(f.name, 0, 0) == (b"", b"")
+        assert _native.read_file_ends(f.name, 10000, 10000) == (data, data)
+        with pytest.raises(ValueError):
+            _native.read_file_ends(f.name, -1, 0)
+
+
+def _loaded(thing):
+    try:
+        f = File(thing)
+    except Exception as e:
+        return ("raises", type(e), str(e).replace(repr(os.fsencode(thing)), repr(os.fsdecode(thing))))
+    return None if f is None else (type(f), f.info.pprint(), f.tags and f.tags.pprint())
+
+
+def test_bytes_paths_read_as_str_paths(upstream_data, broken):
+    """A bytes file name reads the file, not the name, in every C reader
+    (they take bytes as the file's contents)."""
+    for path in _all_files(upstream_data, broken):
+        assert _loaded(os.fsencode(path)) == _loaded(path), path
+    f = File(os.fsencode(os.path.join(upstream_data, "silence-44-s.flac")))
+    assert f.filename == os.fsencode(os.path.join(upstream_data, "silence-44-s.flac"))
