@@ -87,6 +87,10 @@ class VComment(Tags, list):
             if status == "invalid data":
                 raise VorbisEncodingError(message) from None
             raise error(message) from None
+        if framing and framing_bit is None:
+            # mutagen's exception class for a block that ends before its
+            # framing byte.
+            raise IndexError("Vorbis comment block ends before its framing byte")
         if framing and not framing_bit:
             raise VorbisUnsetFrameError("framing bit was unset")
         self.vendor = vendor

@@ -62,12 +62,39 @@ def test_framing_bit():
     assert list(_vorbis.VComment(block([b"a=b"], framing=b""), framing=False)) == [("a", "b")]
 
 
-def test_truncation_is_a_vorbis_error_naming_the_part():
-    # mutagen lets an IndexError escape here; cmutagen raises its own error.
-    with pytest.raises(_vorbis.error, match="framing bit"):
+TRUNCATED = {
+    "no-framing-byte": block([b"a=b"], framing=b""),
+    "last-comment-cut": block([b"a=b", b"key=value"], framing=b"")[:-3],
+    "last-comment-cut-framing-taken": block([b"a=b", b"key=value"])[:-3],
+    "last-comment-cut-before-equals": block([b"a=b", b"key=value"], framing=b"")[:-7],
+    "last-comment-cut-inside-utf8": block([b"a=\xc3\xa4"], framing=b"")[:-1],
+    "last-length-cut": block([b"a=b", b"key=value"], framing=b"")[:-11],
+    "first-of-two-cut": block([b"a=b", b"key=value"], framing=b"")[:-14],
+    "vendor-cut": block([])[:7],
+    "count-cut": block([])[:11],
+    "no-comments-no-framing": block([], framing=b""),
+}
+
+
+@pytest.mark.parametrize("framing", [True, False])
+@pytest.mark.parametrize("errors", ["strict", "replace", "ignore"])
+@pytest.mark.parametrize("name", sorted(TRUNCATED))
+def test_truncated_same_as_mutagen(real_mutagen, name, errors, framing):
+    """A block cut short: the last comment is kept as far as it goes, a
+    missing framing byte is an IndexError (after the comments are
+    decoded), anything else cut is the module's error, as in mutagen."""
+    data = TRUNCATED[name]
+    assert outcome(_vorbis, data, errors=errors, framing=framing) == \
+        outcome(real_mutagen._vorbis, data, errors=errors, framing=framing)
+
+
+def test_truncation_messages_name_the_part():
+    with pytest.raises(IndexError, match="framing byte"):
         _vorbis.VComment(block([b"a=b"], framing=b""))
-    with pytest.raises(_vorbis.error, match="comments"):
-        _vorbis.VComment(block([b"a=b"])[:-4])
+    with pytest.raises(_vorbis.error, match="comment list"):
+        _vorbis.VComment(block([b"a=b", b"c=d"], framing=b"")[:-8])
+    with pytest.raises(_vorbis.error, match="vendor string"):
+        _vorbis.VComment(block([])[:7])
 
 
 def test_position_after_load_and_size():

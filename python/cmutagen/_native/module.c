@@ -230,7 +230,11 @@ PyDoc_STRVAR(read_vcomment_doc,
 "read_vcomment(data, framing, errors)\n--\n\n"
 "Parse a Vorbis comment block at the start of `data`, decoding text with\n"
 "`errors` ('strict', 'replace' or 'ignore').  Returns (vendor,\n"
-"[(key, value), ...], bytes_consumed, framing_bit).");
+"[(key, value), ...], bytes_consumed, framing_bit).  As mutagen reads it,\n"
+"the last comment may be cut short by the end of the data (it is kept as\n"
+"far as it goes); framing_bit is None when `framing` asks for a framing\n"
+"byte and the data has none left (mutagen raises IndexError there, after\n"
+"decoding the comments).");
 
 static PyObject *read_vcomment(PyObject *module, PyObject *args)
 {
@@ -250,14 +254,21 @@ static PyObject *read_vcomment(PyObject *module, PyObject *args)
     cm_vcomment *vc = NULL;
     cm_error err;
     PyObject *result = NULL;
-    if (cm_vcomment_parse(&cur, framing != 0, 0, &arena, &vc, &err) != CM_OK) {
+    /* The framing byte is looked at here rather than by the parser: a
+     * missing one is reported after the comments are decoded, the order
+     * in which mutagen meets the two errors. */
+    if (cm_vcomment_parse_ex(&cur, CM_VC_CUT_LAST_STRING, 0, &arena, &vc, &err) != CM_OK) {
         raise_error(module, &err, NULL);
     } else {
         PyObject *parsed = build_vcomment(module, vc, errors);
+        PyObject *framing_bit = Py_None;
+        uint8_t bit;
+        if (framing && cm_u8(&cur, &bit))
+            framing_bit = bit & 1 ? Py_True : Py_False;
         if (parsed)
             result = Py_BuildValue("(OOnO)", PyTuple_GET_ITEM(parsed, 0),
                                    PyTuple_GET_ITEM(parsed, 1), (Py_ssize_t)cur.pos,
-                                   vc->framing_bit ? Py_True : Py_False);
+                                   framing_bit);
         Py_XDECREF(parsed);
     }
     cm_arena_release(&arena);
