@@ -508,6 +508,41 @@ def _valid_v23_stamp(text):
     return _FOUR_DIGITS.fullmatch(text) is not None
 
 
+def _v24_stamps(years, dates, times):
+    """The v2.4 time stamps for v2.3's TYER, TDAT and TIME texts, taken
+    side by side; a year that is not one is skipped."""
+    stamps = []
+    for year, date, time in zip_longest(years, dates, times, fillvalue=""):
+        # YYYY, or a full YYYY-MM-DD some taggers put in TYER; TDAT is
+        # DDMM, TIME HHMM.
+        match = _V23_YEAR.fullmatch(year)
+        if match is None:
+            continue
+        stamp = match.group(1)
+        if _valid_v23_stamp(date):
+            stamp += "-%s-%s" % (date[2:], date[:2])
+        elif match.group(2):
+            stamp += match.group(2)
+        else:
+            stamps.append(stamp)
+            continue
+        if _valid_v23_stamp(time):
+            stamp += " %s:%s:00" % (time[:2], time[2:])
+        stamps.append(stamp)
+    return stamps
+
+
+def _timestamp(stamp):
+    """ID3TimeStamp(stamp) for a stamp _v24_stamps made; a bare year (the
+    common case) without parsing it."""
+    if len(stamp) != 4:
+        return ID3TimeStamp(stamp)
+    value = ID3TimeStamp.__new__(ID3TimeStamp)
+    value.__dict__.update(year=int(stamp), month=None, day=None, hour=None,
+                          minute=None, second=None)
+    return value
+
+
 # Classes (ID3Tags and subclasses) whose frames the C reader may put into
 # their dict itself: those that store and look up frames as ID3Tags does.
 _PLAIN_STORES = {}
@@ -713,57 +748,44 @@ class ID3Tags(DictProxy, Tags):
         and TIME to TDRC, TORY to TDOR, IPLS to TIPL) unless those are
         already there, and drop v2.3-only frames."""
         self.__update_common()
-        if not (_V23_ONLY_SET & self._frames().keys()) and not self.__has_sub_frames():
+        # Reads go to the dict itself when frames are stored plainly (no
+        # Python call per lookup); changes go through our methods.
+        frames = self._frames()
+        v23_only = _V23_ONLY_SET.intersection(frames.keys())
+        if not v23_only and not self.__has_sub_frames():
             # Nothing below applies: every conversion starts from a v2.3-only
             # frame (the common case: a v2.4 tag with no chapters).
             return
 
-        if "TYER" in self and "TDRC" not in self:
-            stamps = []
-            for year, date, time in zip_longest(
-                    self["TYER"].text,
-                    self["TDAT"].text if "TDAT" in self else [],
-                    self["TIME"].text if "TIME" in self else [],
-                    fillvalue=""):
-                # YYYY, or a full YYYY-MM-DD some taggers put in TYER;
-                # TDAT is DDMM, TIME HHMM.
-                match = _V23_YEAR.fullmatch(year)
-                if match is None:
-                    continue
-                stamp = match.group(1)
-                if _valid_v23_stamp(date):
-                    stamp += "-%s-%s" % (date[2:], date[:2])
-                elif match.group(2):
-                    stamp += match.group(2)
-                else:
-                    stamps.append(stamp)
-                    continue
-                if _valid_v23_stamp(time):
-                    stamp += " %s:%s:00" % (time[:2], time[2:])
-                stamps.append(stamp)
+        tyer = frames.get("TYER")
+        if tyer is not None and "TDRC" not in frames:
+            tdat = frames.get("TDAT")
+            time = frames.get("TIME")
+            stamps = _v24_stamps(tyer.text, tdat.text if tdat is not None else [],
+                                 time.text if time is not None else [])
             if stamps:
-                if _stores_plainly(type(self)):
+                if frames is not self:
                     # TDRC(encoding=0, text=stamps) added, without
                     # validating values that are valid by construction.
                     frame = TDRC.__new__(TDRC)
-                    frame.__dict__.update(
-                        encoding=Encoding.LATIN1,
-                        text=[ID3TimeStamp(stamp) for stamp in stamps])
-                    self["TDRC"] = frame
+                    frame.__dict__.update(encoding=Encoding.LATIN1,
+                                          text=[_timestamp(stamp) for stamp in stamps])
+                    frames["TDRC"] = frame
                 else:
                     self.add(TDRC(encoding=0, text=stamps))
 
-        if "TORY" in self and "TDOR" not in self:
-            self.add(TDOR(encoding=0, text=str(self["TORY"])))
+        tory = frames.get("TORY")
+        if tory is not None and "TDOR" not in frames:
+            self.add(TDOR(encoding=0, text=str(tory)))
 
-        if "IPLS" in self and "TIPL" not in self:
-            frame = self["IPLS"]
-            self.add(TIPL(encoding=frame.encoding, people=frame.people))
+        ipls = frames.get("IPLS")
+        if ipls is not None and "TIPL" not in frames:
+            self.add(TIPL(encoding=ipls.encoding, people=ipls.people))
 
-        for key in _V23_ONLY_SET.intersection(self.keys()):
+        for key in v23_only:
             del self[key]
 
-        for frame in self.values():
+        for frame in list(frames.values()):
             sub_frames = getattr(frame, "sub_frames", None)
             if sub_frames is not None:
                 sub_frames.update_to_v24()
