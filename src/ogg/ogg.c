@@ -743,6 +743,12 @@ static cm_status ask(parser *p, cm_error *err, bool want_tail)
 cm_status cm_ogg_parse(const cm_source *src, cm_format format, cm_arena *arena, cm_ogg **out,
                        cm_error *err)
 {
+    return cm_ogg_parse_flags(src, format, 0, arena, out, err);
+}
+
+cm_status cm_ogg_parse_flags(const cm_source *src, cm_format format, unsigned flags,
+                             cm_arena *arena, cm_ogg **out, cm_error *err)
+{
     cm_ogg o = {0};
     o.file_size = src->file_size;
     parser p = {.src = src, .head = {src->head, 0, src->head_len, src->file_size}, .err = err,
@@ -813,7 +819,7 @@ cm_status cm_ogg_parse(const cm_source *src, cm_format format, cm_arena *arena, 
     o.vcomment = vc;
     o.comment_size = cur.pos;
     o.comment_trailing = (cm_bytes){cur.data + cur.pos, cm_cursor_left(&cur)};
-    if ((st = decode_pictures(&o, arena, err)) != CM_OK)
+    if (!(flags & CM_OGG_SKIP_PICTURES) && (st = decode_pictures(&o, arena, err)) != CM_OK)
         return st;
 
     if (needs_last_page(&o)) {

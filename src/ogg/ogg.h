@@ -70,4 +70,15 @@ bool cm_ogg_sniff(const uint8_t *data, size_t len);
 cm_status cm_ogg_parse(const cm_source *src, cm_format format, cm_arena *arena, cm_ogg **out,
                        cm_error *err);
 
+/* cm_ogg_parse's options, for the library's own callers. */
+enum {
+    /* Leave METADATA_BLOCK_PICTURE comments undecoded (no pictures): the
+     * Python binding hands the comments over as text, and decoding a
+     * cover's base64 would be most of the work. */
+    CM_OGG_SKIP_PICTURES = 1
+};
+
+cm_status cm_ogg_parse_flags(const cm_source *src, cm_format format, unsigned flags,
+                             cm_arena *arena, cm_ogg **out, cm_error *err);
+
 #endif

@@ -3,9 +3,19 @@
  * core (src/ogg) from a path or a buffer and handed over as the values
  * cmutagen's Ogg classes store: the info as a dict ready to be an
  * instance's __dict__, the comment as (vendor, [(key, value), ...]). */
-#include "ogg.h"
+#include "ogg.h" /* Python.h first */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/doc.h"
+#include "core/error.h"
+#include "ogg/ogg.h"
 
 /* The info values of each codec, in mutagen's attribute order; the caller
  * names them (`keys`). */
@@ -149,6 +159,130 @@ static PyObject *build_result(PyObject *module, const cm_ogg *o, PyObject *keys)
     return result;
 }
 
+/* ---- reading a file ------------------------------------------------------ */
+
+/* Reads [offset, offset + len) of the file, or up to its end: *got. */
+static bool pread_full(int fd, uint8_t *buf, size_t len, uint64_t offset, size_t *got)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(fd, buf + done, len - done, (off_t)(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    *got = done;
+    return true;
+}
+
+/* pread_full of exactly len bytes; false with *err set otherwise. */
+static bool read_exactly(int fd, uint8_t *buf, size_t len, uint64_t offset, cm_error *err)
+{
+    size_t got;
+    if (!pread_full(fd, buf, len, offset, &got)) {
+        cm_fail(err, CM_ERR_IO, CM_PART_NONE, offset, "read failed: %s", strerror(errno));
+        return false;
+    }
+    if (got < len) {
+        cm_fail(err, CM_ERR_IO, CM_PART_NONE, offset, "the file shrank while it was read");
+        return false;
+    }
+    return true;
+}
+
+enum {
+    FIRST_READ = 4096, /* cm_read_file's first read: a lightly tagged file's headers */
+    TAIL_ROOM = 8192   /* room kept for the tail the parse asks for next (the last page) */
+};
+
+/* The file at `path` read the way cm_read_file reads it (its first bytes,
+ * then more of the head or its tail as the parse asks), parsed by
+ * cm_ogg_parse_flags: the public API has no way to skip the decoding of
+ * covers, which Python hands over as the comments' text.  On CM_OK, *o
+ * points into `arena` and *buf (to be freed by the caller). */
+static cm_status read_path(const char *path, cm_format format, cm_arena *arena, cm_ogg **o,
+                           uint8_t **buf, cm_error *err)
+{
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int errnum = errno;
+        cm_fail(err, CM_ERR_IO, CM_PART_NONE, 0, "cannot open file: %s", strerror(errnum));
+        err->sys_errno = errnum;
+        return CM_ERR_IO;
+    }
+    size_t cap = FIRST_READ + TAIL_ROOM, have, tail_len = 0;
+    uint8_t *data = malloc(cap);
+    cm_status st;
+    if (!data) {
+        st = cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
+        goto done;
+    }
+    if (!pread_full(fd, data, FIRST_READ, 0, &have)) {
+        st = cm_fail(err, CM_ERR_IO, CM_PART_NONE, 0, "read failed: %s", strerror(errno));
+        goto done;
+    }
+    /* a short first read is the whole file, and saves an fstat */
+    uint64_t size = have;
+    struct stat info;
+    if (have == FIRST_READ && fstat(fd, &info) == 0 && (uint64_t)info.st_size > have)
+        size = (uint64_t)info.st_size;
+    for (;;) {
+        cm_source src = {data, have, tail_len ? data + have : NULL, tail_len, size};
+        cm_error_clear(err); /* as cm_parse_input does: a request starts from zero */
+        st = cm_ogg_parse_flags(&src, format, CM_OGG_SKIP_PICTURES, arena, o, err);
+        if (st != CM_NEED_MORE)
+            break;
+        uint64_t want = err->need_bytes, want_tail = err->need_tail_bytes;
+        if ((want <= have && want_tail <= tail_len) || want > size || want_tail > size) {
+            st = cm_fail(err, CM_ERR_INVALID, CM_PART_NONE, want,
+                         "internal error: the parse asked for %llu + %llu bytes of %llu",
+                         (unsigned long long)want, (unsigned long long)want_tail,
+                         (unsigned long long)size);
+            break;
+        }
+        size_t head = want > have ? (size_t)want : have;
+        size_t tail = want_tail > tail_len ? (size_t)want_tail : tail_len;
+        /* a tail close to the head's end is read as more head: one read */
+        if (tail && size - tail <= (uint64_t)head + FIRST_READ) {
+            head = (size_t)size;
+            tail = 0;
+        }
+        if (head + tail > cap) {
+            uint8_t *grown = realloc(data, head + tail);
+            if (!grown) {
+                st = cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
+                break;
+            }
+            data = grown;
+            cap = head + tail;
+        }
+        if (tail && tail == tail_len && head != have) /* the tail follows the grown head */
+            memmove(data + head, data + have, tail);
+        if ((head > have && !read_exactly(fd, data + have, head - have, have, err)) ||
+            (tail && tail != tail_len && !read_exactly(fd, data + head, tail, size - tail, err))) {
+            st = err->code;
+            break;
+        }
+        have = head;
+        tail_len = tail;
+    }
+done:
+    close(fd);
+    if (st != CM_OK) {
+        free(data);
+        data = NULL;
+    }
+    *buf = data;
+    return st;
+}
+
 const char cm_py_read_ogg_doc[] =
     "read_ogg(source, codec, keys, file_size=None, tail=None)\n--\n\n"
     "Read an Ogg stream as mutagen does.  `codec` is 'vorbis', 'opus', 'speex',\n"
@@ -264,11 +398,23 @@ PyObject *cm_py_read_ogg(PyObject *module, PyObject *args, PyObject *kwargs)
     if (!PyUnicode_FSConverter(source, &path))
         return NULL;
     const char *cpath = PyBytes_AS_STRING(path);
+    cm_arena arena;
+    cm_arena_init(&arena);
+    cm_ogg *o = NULL;
+    uint8_t *buf = NULL;
+    cm_status st;
     Py_BEGIN_ALLOW_THREADS
-    doc = cm_read_file(cpath, &opts, &err);
+    st = read_path(cpath, opts.format, &arena, &o, &buf, &err);
     Py_END_ALLOW_THREADS
-    PyObject *result = result_or_error(module, doc, &err, keys, source);
-    cm_doc_free(doc);
+    PyObject *result = NULL;
+    if (st != CM_OK) {
+        cm_py_raise_parse_error(module, &err, source);
+    } else {
+        PyObject *k = keys_for(keys, o);
+        result = k ? build_result(module, o, k) : NULL;
+    }
+    cm_arena_release(&arena);
+    free(buf);
     Py_DECREF(path);
     return result;
 }
