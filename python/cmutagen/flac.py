@@ -206,10 +206,11 @@ class SeekTable(MetadataBlock):
     __hash__ = MetadataBlock.__hash__
 
     def load(self, data):
-        body = data.read()
-        size = self._POINT.size
-        self.seekpoints = [SeekPoint(*self._POINT.unpack_from(body, offset))
-                           for offset in range(0, len(body) - size + 1, size)]
+        body = memoryview(data.read())
+        whole = len(body) - len(body) % self._POINT.size  # a partial point is dropped
+        new = tuple.__new__
+        self.seekpoints = [new(SeekPoint, point)
+                           for point in self._POINT.iter_unpack(body[:whole])]
 
     def write(self):
         return b"".join(self._POINT.pack(*point) for point in self.seekpoints)
