@@ -37,6 +37,9 @@ static unsigned touch(const cm_mp4 *m)
     for (size_t k = 0; k < m->item_count; k++) {
         const cm_mp4_item *it = &m->items[k];
         h = hash(h, it->name, 4);
+        /* an item's body is all of it but its 8- or 16-byte header */
+        if (it->length != it->body.len + 8 && it->length != it->body.len + 16)
+            __builtin_trap();
         h = hash(h, it->body.ptr, it->body.len);
         h = hash(h, it->mean.ptr, it->mean.len);
         h = hash(h, it->key.ptr, it->key.len);

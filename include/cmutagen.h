@@ -422,7 +422,8 @@ typedef struct cm_mp4_data {
 typedef struct cm_mp4_item {
     uint8_t name[4];    /* the atom's name as stored ("\xa9nam", "----") */
     uint64_t offset;    /* file offset of the item atom */
-    cm_bytes body;      /* everything after the item's 8-byte header */
+    uint64_t length;    /* of the item atom, its header (8 or 16 bytes) included */
+    cm_bytes body;      /* everything after the item's header */
     /* True when body is exactly a run of child atoms with plain 32-bit
      * sizes: for "----", a "mean" then a "name" atom (each at least its 4
      * flag bytes, which are zero) and then "data" atoms; for other items

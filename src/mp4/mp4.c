@@ -28,6 +28,12 @@ enum {
     MEDIA_TIME_UNITS = 10000000 /* chpl start times count 100 ns units */
 };
 
+/* mutagen seeks to where each top-level atom ends; a file system refuses
+ * positions past its largest file (16 TiB on ext4), so the outcome of an
+ * atom that claims to end beyond this depends on the file system (and on
+ * the file object): left to the general path. */
+#define SEEK_LIMIT ((uint64_t)1 << 40)
+
 static const uint32_t containers[] = {
     FOURCC('m', 'o', 'o', 'v'), FOURCC('u', 'd', 't', 'a'), FOURCC('t', 'r', 'a', 'k'),
     FOURCC('m', 'd', 'i', 'a'), FOURCC('m', 'e', 't', 'a'), FOURCC('i', 'l', 's', 't'),
@@ -246,6 +252,8 @@ static cm_status walk_top(parser *p, atom **first)
         uint64_t after = add_sat(pos, a->length);
         if (a->container && (st = walk_children(p, a, 1, &after)) != CM_OK)
             return st;
+        if (after > SEEK_LIMIT)
+            return bad_atom(p, pos, "ends beyond what a file system seeks to");
         *link = a;
         link = &a->next;
         pos = after;
@@ -261,14 +269,14 @@ static const atom *child(const atom *a, uint32_t name)
     return NULL;
 }
 
-/* A leaf's contents, up to its end or the file's (mutagen reads what
- * there is). */
+/* A leaf's contents.  mutagen refuses every atom it reads (mvhd, hdlr,
+ * mdhd, stsd, the ilst items, chpl) when the file ends inside it. */
 static cm_status body_of(parser *p, const atom *a, cm_bytes *out)
 {
     uint64_t start = a->offset + a->header_len;
     uint64_t end = add_sat(a->offset, a->length);
-    end = end < p->size ? end : p->size;
-    start = start < end ? start : end;
+    if (end > p->size)
+        return truncated(p, a->offset, "atom");
     out->ptr = bytes_at(p, start, end - start);
     out->len = (size_t)(end - start);
     return out->ptr ? CM_OK : request(p, start, end);
@@ -316,8 +324,25 @@ static cm_status parse_info(parser *p, const atom *moov, cm_mp4 *m)
     cm_status st;
     cm_bytes b;
     bool short_;
-    const atom *mvhd = child(moov, FOURCC('m', 'v', 'h', 'd'));
-    if (mvhd) {
+    const atom *mdia = NULL;
+    for (const atom *t = moov->children; t && !mdia; t = t->next) {
+        if (t->name != FOURCC('t', 'r', 'a', 'k'))
+            continue;
+        const atom *md = child(t, FOURCC('m', 'd', 'i', 'a'));
+        const atom *hdlr = child(md, FOURCC('h', 'd', 'l', 'r'));
+        if (!hdlr) /* mutagen looks for mdia.hdlr in every track it passes */
+            return bad_atom(p, t->offset, "(trak) has no mdia.hdlr");
+        if ((st = body_of(p, hdlr, &b)) != CM_OK)
+            return st;
+        if (b.len >= 12 && memcmp(b.ptr + 8, "soun", 4) == 0)
+            mdia = md;
+    }
+    if (!mdia) {
+        /* No audio track: mutagen reads the length from mvhd instead (and
+         * only then, so a broken mvhd is no error in a file with one). */
+        const atom *mvhd = child(moov, FOURCC('m', 'v', 'h', 'd'));
+        if (!mvhd)
+            return CM_OK;
         if ((st = body_of(p, mvhd, &b)) != CM_OK)
             return st;
         if (read_timing(b, &m->timescale, &m->duration, &short_)) {
@@ -329,23 +354,8 @@ static cm_status parse_info(parser *p, const atom *moov, cm_mp4 *m)
         } else if (short_) {
             return truncated(p, mvhd->offset, "mvhd atom");
         }
+        return CM_OK;
     }
-
-    const atom *mdia = NULL;
-    for (const atom *t = moov->children; t && !mdia; t = t->next) {
-        if (t->name != FOURCC('t', 'r', 'a', 'k'))
-            continue;
-        const atom *md = child(t, FOURCC('m', 'd', 'i', 'a'));
-        const atom *hdlr = child(md, FOURCC('h', 'd', 'l', 'r'));
-        if (!hdlr)
-            continue;
-        if ((st = body_of(p, hdlr, &b)) != CM_OK)
-            return st;
-        if (b.len >= 12 && memcmp(b.ptr + 8, "soun", 4) == 0)
-            mdia = md;
-    }
-    if (!mdia)
-        return CM_OK; /* no audio track: mutagen keeps just mvhd's length */
 
     const atom *mdhd = child(mdia, FOURCC('m', 'd', 'h', 'd'));
     if (!mdhd)
@@ -369,6 +379,8 @@ static cm_status parse_info(parser *p, const atom *moov, cm_mp4 *m)
         return st;
     if (b.len < 8)
         return truncated(p, stsd->offset, "stsd atom");
+    if (b.ptr[0] != 0)
+        return bad_atom(p, stsd->offset, "(stsd) has an unknown version");
     if (be32(b.ptr + 4) == 0)
         return CM_OK;
     cm_mp4_entry e;
@@ -450,6 +462,7 @@ static cm_status parse_items(parser *p, const atom *ilst, cm_mp4 *m)
         for (int k = 0; k < 4; k++)
             item->name[k] = (uint8_t)(a->name >> (24 - 8 * k));
         item->offset = a->offset;
+        item->length = a->length;
         size_t n;
         if (!split_item(item, NULL, &n)) {
             item->mean = item->key = (cm_str){NULL, 0};
@@ -468,23 +481,21 @@ static cm_status parse_items(parser *p, const atom *ilst, cm_mp4 *m)
     return CM_OK;
 }
 
-/* mutagen's padding: a "free" atom right before ilst, else the last one
- * after it, inside meta. */
+/* mutagen's padding: the "free" atom right before ilst in meta (before
+ * the first child comes the last), else the one right after it. */
 static uint64_t find_padding(const atom *meta, const atom *ilst)
 {
-    const atom *prev = NULL, *after = NULL;
-    bool seen = false;
+    const atom *prev = NULL, *last = NULL;
     for (const atom *a = meta->children; a; a = a->next) {
-        if (a == ilst) {
-            if (prev && prev->name == FOURCC('f', 'r', 'e', 'e'))
-                return prev->length - prev->header_len;
-            seen = true;
-        } else if (seen && a->name == FOURCC('f', 'r', 'e', 'e')) {
-            after = a;
-        }
-        prev = a;
+        if (a == ilst)
+            prev = last;
+        last = a;
     }
-    return after ? after->length - after->header_len : 0;
+    const atom *before = ilst == meta->children ? last : prev;
+    const atom *free = before && before->name == FOURCC('f', 'r', 'e', 'e') ? before
+                       : ilst->next && ilst->next->name == FOURCC('f', 'r', 'e', 'e') ? ilst->next
+                                                                                   : NULL;
+    return free ? free->length - free->header_len : 0;
 }
 
 /* ---- chapters ----------------------------------------------------------- */

@@ -357,6 +357,90 @@ static void test_info_rules(void)
     bb_free(&f);
 }
 
+/* moov with an audio track and a meta holding `meta_body` after its flags. */
+static void tagged_file(bbuf *f, bbuf *meta_body)
+{
+    bbuf moov = {0}, udta = {0}, meta = {0};
+    audio_trak(&moov, 44100, 441000);
+    bb_be32(&meta, 0);
+    bb_put(&meta, meta_body->data, meta_body->len);
+    bb_free(meta_body);
+    atom(&udta, "meta", &meta);
+    atom(&moov, "udta", &udta);
+    atom(f, "moov", &moov);
+}
+
+/* Which atoms mutagen reads, and when it refuses them. */
+static void test_read_rules(void)
+{
+    cm_error err;
+    bbuf f = {0}, moov = {0}, trak = {0}, mdia = {0}, body = {0}, ilst = {0}, item = {0};
+    /* with an audio track mvhd is not read: its 0 time scale is no error */
+    full_timing(&moov, "mvhd", 0, 25);
+    audio_trak(&moov, 10, 25);
+    atom(&f, "moov", &moov);
+    cm_doc *doc = parse(&f, &err);
+    CHECK(doc && cm_doc_mp4(doc)->info.length == 2.5);
+    cm_doc_free(doc);
+    bb_free(&f);
+    /* a track without mdia.hdlr before the audio one is an error */
+    full_timing(&mdia, "mdhd", 10, 25);
+    atom(&trak, "mdia", &mdia);
+    atom(&moov, "trak", &trak);
+    audio_trak(&moov, 10, 25);
+    atom(&f, "moov", &moov);
+    CHECK(parse(&f, &err) == NULL && err.code == CM_ERR_INVALID);
+    bb_free(&f);
+    /* an item the file ends inside */
+    data_atom(&item, 1, "Title", 5);
+    atom(&ilst, "\xa9nam", &item);
+    ilst.data[3] = (uint8_t)(ilst.data[3] + 40);
+    atom(&body, "ilst", &ilst);
+    tagged_file(&f, &body);
+    CHECK(parse(&f, &err) == NULL && err.code == CM_ERR_TRUNCATED);
+    bb_free(&f);
+    /* padding: "before" the first child is the last; a free atom counts
+     * only right next to ilst */
+    atom_raw(&body, "ilst", LIT(""));
+    atom_raw(&body, "free", LIT("12345"));
+    tagged_file(&f, &body);
+    doc = parse(&f, &err);
+    CHECK(doc && cm_doc_mp4(doc)->has_tags && cm_doc_mp4(doc)->padding == 5);
+    cm_doc_free(doc);
+    bb_free(&f);
+    atom_raw(&body, "ilst", LIT(""));
+    hdlr(&body, "mdir");
+    atom_raw(&body, "free", LIT("12345"));
+    atom_raw(&body, "skip", LIT(""));
+    tagged_file(&f, &body);
+    doc = parse(&f, &err);
+    CHECK(doc && cm_doc_mp4(doc)->has_tags && cm_doc_mp4(doc)->padding == 0);
+    cm_doc_free(doc);
+    bb_free(&f);
+    /* an item with a 64-bit size: its length counts the 16-byte header */
+    bb_be32(&ilst, 1);
+    bb_put(&ilst, "\xa9nam", 4);
+    bb_be32(&ilst, 0);
+    bb_be32(&ilst, 16 + 21);
+    data_atom(&ilst, 1, "Title", 5);
+    atom(&body, "ilst", &ilst);
+    tagged_file(&f, &body);
+    doc = parse(&f, &err);
+    const cm_mp4 *m = cm_doc_mp4(doc);
+    CHECK(m && m->item_count == 1 && m->items[0].length == 37 && m->items[0].body.len == 21);
+    cm_doc_free(doc);
+    bb_free(&f);
+    /* an atom claiming to end beyond what file systems seek to */
+    audio_trak(&moov, 10, 25);
+    atom(&f, "moov", &moov);
+    bb_be32(&f, 1);
+    bb_put(&f, "mdat", 4);
+    bb_be32(&f, 1 << 9);
+    bb_be32(&f, 0);
+    CHECK(parse(&f, &err) == NULL && err.code == CM_ERR_INVALID);
+    bb_free(&f);
+}
+
 /* meta is a full box: its children start after 4 flag bytes, also when
  * a writer left them out (then, as in mutagen, there are no tags). */
 static void test_meta_without_flags(void)
@@ -465,4 +549,4 @@ static void test_sample_entries(void)
 }
 
 TEST_LIST(test_whole_file, test_moov_at_end, test_prefixes, test_atom_errors, test_info_rules,
-          test_meta_without_flags, test_sample_entries)
+          test_read_rules, test_meta_without_flags, test_sample_entries)

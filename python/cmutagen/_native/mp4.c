@@ -151,6 +151,510 @@ static PyObject *build_chapters(const cm_mp4 *m, bool *fallback)
     return r;
 }
 
+/* ---- tag values, built as cmutagen.mp4.MP4Tags parses the items -------- */
+
+/* What became of an item: its values are in the dict; it goes to
+ * _failed_atoms (the parser raised MP4MetadataError); the parser would
+ * raise something else, which fails the whole load, so every item goes
+ * to the Python parser, which raises it; or a Python error is set. */
+typedef enum { ITEM_OK, ITEM_FAILED, ITEM_PENDING, ITEM_ERROR } item_status;
+
+/* The classes and the genre list the values are made with. */
+typedef struct value_kinds {
+    PyObject *cover;     /* MP4Cover */
+    PyObject *freeform;  /* MP4FreeForm */
+    PyObject *genres;    /* the ID3v1 genre names, a list */
+} value_kinds;
+
+typedef enum { KIND_TEXT, KIND_TEXT_TYPED, KIND_FREEFORM, KIND_PAIR, KIND_GENRE,
+               KIND_INTEGER, KIND_BOOL, KIND_COVER } item_kind;
+
+/* The item parser of each name (MP4Tags' table); any other name is read
+ * as text that must be typed UTF-8 (KIND_TEXT_TYPED). */
+static const struct {
+    char name[5];
+    item_kind kind;
+} item_kinds[] = {
+    {"----", KIND_FREEFORM}, {"trkn", KIND_PAIR}, {"disk", KIND_PAIR}, {"gnre", KIND_GENRE},
+    {"plID", KIND_INTEGER}, {"cnID", KIND_INTEGER}, {"geID", KIND_INTEGER},
+    {"atID", KIND_INTEGER}, {"sfID", KIND_INTEGER}, {"cmID", KIND_INTEGER},
+    {"akID", KIND_INTEGER}, {"tvsn", KIND_INTEGER}, {"tves", KIND_INTEGER},
+    {"tmpo", KIND_INTEGER}, {"\xa9mvi", KIND_INTEGER}, {"\xa9mvc", KIND_INTEGER},
+    {"shwm", KIND_INTEGER}, {"stik", KIND_INTEGER}, {"hdvd", KIND_INTEGER},
+    {"rtng", KIND_INTEGER}, {"cpil", KIND_BOOL}, {"pgap", KIND_BOOL}, {"pcst", KIND_BOOL},
+    {"covr", KIND_COVER}, {"purl", KIND_TEXT}, {"egid", KIND_TEXT},
+    {"\xa9nam", KIND_TEXT}, {"\xa9alb", KIND_TEXT}, {"\xa9" "ART", KIND_TEXT},
+    {"aART", KIND_TEXT}, {"\xa9wrt", KIND_TEXT}, {"\xa9" "day", KIND_TEXT},
+    {"\xa9" "cmt", KIND_TEXT}, {"desc", KIND_TEXT}, {"purd", KIND_TEXT},
+    {"\xa9grp", KIND_TEXT}, {"\xa9gen", KIND_TEXT}, {"\xa9lyr", KIND_TEXT},
+    {"catg", KIND_TEXT}, {"keyw", KIND_TEXT}, {"\xa9too", KIND_TEXT}, {"cprt", KIND_TEXT},
+    {"soal", KIND_TEXT}, {"soaa", KIND_TEXT}, {"soar", KIND_TEXT}, {"sonm", KIND_TEXT},
+    {"soco", KIND_TEXT}, {"sosn", KIND_TEXT}, {"tvsh", KIND_TEXT},
+};
+
+static item_kind kind_of(const uint8_t name[4])
+{
+    for (size_t i = 0; i < sizeof item_kinds / sizeof item_kinds[0]; i++)
+        if (memcmp(item_kinds[i].name, name, 4) == 0)
+            return item_kinds[i].kind;
+    return KIND_TEXT_TYPED;
+}
+
+static uint32_t be_n(const uint8_t *p, size_t n)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* b[lo:hi] as Python slices bytes (lo and hi are never negative here). */
+static cm_bytes slice(cm_bytes b, uint64_t lo, uint64_t hi)
+{
+    lo = lo < b.len ? lo : b.len;
+    hi = hi < b.len ? hi : b.len;
+    hi = hi > lo ? hi : lo;
+    return (cm_bytes){b.ptr + lo, (size_t)(hi - lo)};
+}
+
+/* The data atoms of an item body one by one, as the parsers walk them:
+ * 1 and the next atom's version, type and value; 0 at the end; -1 when
+ * the next is not a complete "data" atom of at least 16 bytes. */
+typedef struct data_walk {
+    cm_bytes body;
+    size_t pos;
+} data_walk;
+
+static int next_data(data_walk *w, uint8_t *version, uint32_t *type, cm_bytes *value)
+{
+    size_t left = w->body.len - w->pos;
+    if (left == 0)
+        return 0;
+    const uint8_t *h = w->body.ptr + w->pos;
+    if (left < 12 || memcmp(h + 4, "data", 4) != 0)
+        return -1;
+    uint32_t size = be_n(h, 4);
+    if (size < 16 || size > left)
+        return -1;
+    *version = h[8];
+    *type = be_n(h + 9, 3);
+    *value = (cm_bytes){h + 16, size - 16};
+    w->pos += size;
+    return 1;
+}
+
+/* tags.setdefault(key, []).extend(list) */
+static item_status extend(PyObject *values, PyObject *key, PyObject *list)
+{
+    PyObject *old = PyDict_GetItemWithError(values, key);
+    if (old)
+        return PyList_SetSlice(old, PY_SSIZE_T_MAX, PY_SSIZE_T_MAX, list) < 0 ? ITEM_ERROR : ITEM_OK;
+    if (PyErr_Occurred())
+        return ITEM_ERROR;
+    return PyDict_SetItem(values, key, list) < 0 ? ITEM_ERROR : ITEM_OK;
+}
+
+/* Appends a new reference; false (and the reference dropped) on error. */
+static bool append_new(PyObject *list, PyObject *value)
+{
+    if (!value)
+        return false;
+    int r = PyList_Append(list, value);
+    Py_DECREF(value);
+    return r == 0;
+}
+
+/* A bytes subclass instance (MP4Cover, MP4FreeForm) as bytes.__new__
+ * makes it, with its attributes set as its __init__ sets them. */
+static PyObject *bytes_value(PyObject *cls, cm_bytes data, PyObject *attr1, PyObject *value1,
+                             PyObject *attr2, PyObject *value2)
+{
+    PyObject *obj = NULL;
+    PyObject *raw = !value1 || (attr2 && !value2)
+                        ? NULL
+                        : PyBytes_FromStringAndSize((const char *)data.ptr, (Py_ssize_t)data.len);
+    PyObject *args = raw ? PyTuple_Pack(1, raw) : NULL;
+    if (args)
+        obj = PyBytes_Type.tp_new((PyTypeObject *)cls, args, NULL);
+    Py_XDECREF(raw);
+    Py_XDECREF(args);
+    if (obj && (PyObject_SetAttr(obj, attr1, value1) < 0 ||
+                (attr2 && PyObject_SetAttr(obj, attr2, value2) < 0)))
+        Py_CLEAR(obj);
+    Py_XDECREF(value1);
+    Py_XDECREF(value2);
+    return obj;
+}
+
+static PyObject *s_imageformat, *s_dataformat, *s_version;
+
+/* Text items: every data atom typed UTF-8 (or 0, implicit, where the
+ * name allows it) and valid UTF-8. */
+static item_status parse_text(PyObject *values, PyObject *key, cm_bytes body, bool implicit)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return ITEM_ERROR;
+    data_walk w = {body, 0};
+    uint8_t version;
+    uint32_t type;
+    cm_bytes v;
+    int r;
+    item_status st = ITEM_OK;
+    while ((r = next_data(&w, &version, &type, &v)) == 1) {
+        if (type != CM_MP4_DATA_UTF8 && !(implicit && type == CM_MP4_DATA_IMPLICIT)) {
+            st = ITEM_FAILED;
+            break;
+        }
+        PyObject *text = PyUnicode_DecodeUTF8((const char *)v.ptr, (Py_ssize_t)v.len, NULL);
+        if (!text && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+            PyErr_Clear();
+            st = ITEM_FAILED;
+            break;
+        }
+        if (!append_new(list, text)) {
+            st = ITEM_ERROR;
+            break;
+        }
+    }
+    if (st == ITEM_OK)
+        st = r < 0 ? ITEM_FAILED : extend(values, key, list);
+    Py_DECREF(list);
+    return st;
+}
+
+/* trkn, disk: (number, total) from bytes 2..6 of each value. */
+static item_status parse_pair(PyObject *values, PyObject *key, cm_bytes body)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return ITEM_ERROR;
+    data_walk w = {body, 0};
+    uint8_t version;
+    uint32_t type;
+    cm_bytes v;
+    int r;
+    item_status st = ITEM_OK;
+    while ((r = next_data(&w, &version, &type, &v)) == 1) {
+        if (v.len < 6) {
+            st = ITEM_PENDING; /* a struct.error in the Python parser */
+            break;
+        }
+        if (!append_new(list, Py_BuildValue("(kk)", (unsigned long)be_n(v.ptr + 2, 2),
+                                            (unsigned long)be_n(v.ptr + 4, 2)))) {
+            st = ITEM_ERROR;
+            break;
+        }
+    }
+    if (st == ITEM_OK)
+        st = r < 0 ? ITEM_FAILED : extend(values, key, list);
+    Py_DECREF(list);
+    return st;
+}
+
+/* gnre: ID3v1 genre numbers plus one (signed, indexed as Python indexes
+ * the list), added to \xa9gen. */
+static item_status parse_genre(PyObject *values, const value_kinds *kinds, cm_bytes body)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return ITEM_ERROR;
+    Py_ssize_t count = PyList_GET_SIZE(kinds->genres);
+    data_walk w = {body, 0};
+    uint8_t version;
+    uint32_t type;
+    cm_bytes v;
+    int r;
+    item_status st = ITEM_OK;
+    while ((r = next_data(&w, &version, &type, &v)) == 1) {
+        if (v.len != 2) {
+            st = ITEM_FAILED;
+            break;
+        }
+        Py_ssize_t index = (Py_ssize_t)(int16_t)be_n(v.ptr, 2) - 1;
+        if (index < 0)
+            index += count;
+        if (index < 0 || index >= count) {
+            st = ITEM_FAILED;
+            break;
+        }
+        if (PyList_Append(list, PyList_GET_ITEM(kinds->genres, index)) < 0) {
+            st = ITEM_ERROR;
+            break;
+        }
+    }
+    if (st == ITEM_OK && r < 0)
+        st = ITEM_FAILED;
+    if (st == ITEM_OK) {
+        PyObject *key = PyUnicode_DecodeLatin1("\xa9gen", 4, NULL);
+        st = key ? extend(values, key, list) : ITEM_ERROR;
+        Py_XDECREF(key);
+    }
+    Py_DECREF(list);
+    return st;
+}
+
+/* Signed big-endian integers of 1, 2, 3, 4 or 8 bytes, version 0, typed
+ * implicit or integer. */
+static item_status parse_integer(PyObject *values, PyObject *key, cm_bytes body)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return ITEM_ERROR;
+    data_walk w = {body, 0};
+    uint8_t version;
+    uint32_t type;
+    cm_bytes v;
+    int r;
+    item_status st = ITEM_OK;
+    while ((r = next_data(&w, &version, &type, &v)) == 1) {
+        if (version != 0 || (type != CM_MP4_DATA_IMPLICIT && type != CM_MP4_DATA_INTEGER) ||
+            !(v.len == 1 || v.len == 2 || v.len == 3 || v.len == 4 || v.len == 8)) {
+            st = ITEM_FAILED;
+            break;
+        }
+        uint64_t raw = v.len == 8 ? (uint64_t)be_n(v.ptr, 4) << 32 | be_n(v.ptr + 4, 4)
+                                  : be_n(v.ptr, v.len);
+        unsigned bits = (unsigned)v.len * 8;
+        long long n = bits == 64 || raw < 1ull << (bits - 1) ? (long long)raw
+                                                               : (long long)raw - (1ll << bits);
+        if (!append_new(list, PyLong_FromLongLong(n))) {
+            st = ITEM_ERROR;
+            break;
+        }
+    }
+    if (st == ITEM_OK)
+        st = r < 0 ? ITEM_FAILED : extend(values, key, list);
+    Py_DECREF(list);
+    return st;
+}
+
+/* cpil, pgap, pcst: each one-byte value replaces the last, as it is read. */
+static item_status parse_bool(PyObject *values, PyObject *key, cm_bytes body)
+{
+    data_walk w = {body, 0};
+    uint8_t version;
+    uint32_t type;
+    cm_bytes v;
+    int r;
+    while ((r = next_data(&w, &version, &type, &v)) == 1) {
+        if (v.len != 1)
+            return ITEM_FAILED;
+        if (PyDict_SetItem(values, key, v.ptr[0] ? Py_True : Py_False) < 0)
+            return ITEM_ERROR;
+    }
+    return r < 0 ? ITEM_FAILED : ITEM_OK;
+}
+
+/* covr: "data" atoms (image format JPEG unless PNG), "name" atoms
+ * stepped over. */
+static item_status parse_cover(PyObject *values, PyObject *key, const value_kinds *kinds,
+                               cm_bytes body)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return ITEM_ERROR;
+    item_status st = ITEM_OK;
+    uint64_t pos = 0;
+    while (pos < body.len) {
+        cm_bytes h = slice(body, pos, pos + 12);
+        if (h.len < 12) {
+            st = ITEM_PENDING; /* a struct.error in the Python parser */
+            break;
+        }
+        uint32_t size = be_n(h.ptr, 4);
+        if (memcmp(h.ptr + 4, "data", 4) != 0) {
+            /* a "name" atom of size 0 would be stepped over forever */
+            st = memcmp(h.ptr + 4, "name", 4) != 0 ? ITEM_FAILED : size == 0 ? ITEM_PENDING : ITEM_OK;
+            if (st != ITEM_OK)
+                break;
+            pos += size;
+            continue;
+        }
+        if (size < 8) {
+            st = ITEM_FAILED;
+            break;
+        }
+        uint32_t format = be_n(h.ptr + 8, 4);
+        if (format != CM_MP4_DATA_JPEG && format != CM_MP4_DATA_PNG)
+            format = CM_MP4_DATA_JPEG;
+        PyObject *cover = bytes_value(kinds->cover, slice(body, pos + 16, pos + size),
+                                      s_imageformat, PyLong_FromUnsignedLong(format), NULL, NULL);
+        if (!append_new(list, cover)) {
+            st = ITEM_ERROR;
+            break;
+        }
+        pos += size;
+    }
+    if (st == ITEM_OK)
+        st = extend(values, key, list);
+    Py_DECREF(list);
+    return st;
+}
+
+/* "----": the bodies of the first two children (after 4 flag bytes),
+ * whatever their names, are the key's mean and name; then "data" atoms
+ * of any type, kept as MP4FreeForm with their type and version. */
+static item_status parse_freeform(PyObject *values, const value_kinds *kinds, cm_bytes body)
+{
+    cm_bytes h = slice(body, 0, 4);
+    if (h.len < 4)
+        return ITEM_PENDING;
+    uint64_t size = be_n(h.ptr, 4);
+    cm_bytes mean = slice(body, 12, size);
+    uint64_t pos = size;
+    h = slice(body, pos, pos + 4);
+    if (h.len < 4)
+        return ITEM_PENDING;
+    size = be_n(h.ptr, 4);
+    cm_bytes name = slice(body, pos + 12, pos + size);
+    pos += size;
+
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return ITEM_ERROR;
+    item_status st = ITEM_OK;
+    while (pos < body.len) {
+        h = slice(body, pos, pos + 12);
+        if (h.len < 8) {
+            st = ITEM_PENDING; /* a struct.error in the Python parser */
+            break;
+        }
+        size = be_n(h.ptr, 4);
+        if (memcmp(h.ptr + 4, "data", 4) != 0 || size < 8) {
+            st = ITEM_FAILED;
+            break;
+        }
+        if (h.len < 9) {
+            st = ITEM_PENDING; /* no version byte: an IndexError */
+            break;
+        }
+        PyObject *value = bytes_value(kinds->freeform, slice(body, pos + 16, pos + size),
+                                      s_dataformat, PyLong_FromUnsignedLong(be_n(h.ptr + 9, h.len - 9)),
+                                      s_version, PyLong_FromUnsignedLong(h.ptr[8]));
+        if (!append_new(list, value)) {
+            st = ITEM_ERROR;
+            break;
+        }
+        pos += size;
+    }
+    if (st == ITEM_OK) {
+        /* "----:" mean ":" name, Latin-1 */
+        PyObject *key = PyUnicode_New((Py_ssize_t)(6 + mean.len + name.len), 255);
+        if (key) {
+            Py_UCS1 *d = PyUnicode_1BYTE_DATA(key);
+            memcpy(d, "----:", 5);
+            memcpy(d + 5, mean.ptr, mean.len);
+            d[5 + mean.len] = ':';
+            memcpy(d + 6 + mean.len, name.ptr, name.len);
+            st = extend(values, key, list);
+            Py_DECREF(key);
+        } else {
+            st = ITEM_ERROR;
+        }
+    }
+    Py_DECREF(list);
+    return st;
+}
+
+static item_status parse_item(PyObject *values, const value_kinds *kinds, const cm_mp4_item *item,
+                              PyObject *key)
+{
+    /* The parsers walk an item's body up to its atom length less 8, which
+     * is past the body when the item has a 64-bit size: rare, left to the
+     * Python parser. */
+    if (item->length != item->body.len + 8)
+        return ITEM_PENDING;
+    switch (kind_of(item->name)) {
+    case KIND_TEXT:
+        return parse_text(values, key, item->body, true);
+    case KIND_TEXT_TYPED:
+        return parse_text(values, key, item->body, false);
+    case KIND_FREEFORM:
+        return parse_freeform(values, kinds, item->body);
+    case KIND_PAIR:
+        return parse_pair(values, key, item->body);
+    case KIND_GENRE:
+        return parse_genre(values, kinds, item->body);
+    case KIND_INTEGER:
+        return parse_integer(values, key, item->body);
+    case KIND_BOOL:
+        return parse_bool(values, key, item->body);
+    case KIND_COVER:
+        return parse_cover(values, key, kinds, item->body);
+    }
+    return ITEM_PENDING;
+}
+
+/* _failed_atoms.setdefault(key, []).append(body) */
+static bool add_failed(PyObject *failed, PyObject *key, cm_bytes body)
+{
+    PyObject *list = PyDict_GetItemWithError(failed, key);
+    if (!list) {
+        if (PyErr_Occurred())
+            return false;
+        list = PyList_New(0);
+        if (!list || PyDict_SetItem(failed, key, list) < 0) {
+            Py_XDECREF(list);
+            return false;
+        }
+        Py_DECREF(list);
+    }
+    return append_new(list, PyBytes_FromStringAndSize((const char *)body.ptr, (Py_ssize_t)body.len));
+}
+
+/* Every item as (name, body, atom length), for MP4Tags._parse_item. */
+static PyObject *pending_items(const cm_mp4 *m)
+{
+    PyObject *list = PyList_New((Py_ssize_t)m->item_count);
+    for (size_t i = 0; list && i < m->item_count; i++) {
+        const cm_mp4_item *item = &m->items[i];
+        PyObject *t = Py_BuildValue("(y#y#K)", (const char *)item->name, (Py_ssize_t)4,
+                                    (const char *)item->body.ptr, (Py_ssize_t)item->body.len,
+                                    (unsigned long long)item->length);
+        if (!t)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+    }
+    return list;
+}
+
+/* (padding, values, failed): the dict of MP4Tags and its _failed_atoms;
+ * or (padding, None, [(name, body, length), ...]) when an item needs the
+ * Python parser. */
+static PyObject *build_tag_values(const cm_mp4 *m, const value_kinds *kinds)
+{
+    if (!m->has_tags)
+        return Py_NewRef(Py_None);
+    PyObject *values = PyDict_New();
+    PyObject *failed = values ? PyDict_New() : NULL;
+    item_status st = failed ? ITEM_OK : ITEM_ERROR;
+    for (size_t i = 0; st != ITEM_ERROR && st != ITEM_PENDING && i < m->item_count; i++) {
+        const cm_mp4_item *item = &m->items[i];
+        PyObject *key = PyUnicode_DecodeLatin1((const char *)item->name, 4, NULL);
+        if (!key) {
+            st = ITEM_ERROR;
+            break;
+        }
+        st = parse_item(values, kinds, item, key);
+        if (st == ITEM_FAILED && !add_failed(failed, key, item->body))
+            st = ITEM_ERROR;
+        Py_DECREF(key);
+    }
+    PyObject *result = NULL;
+    if (st == ITEM_PENDING) {
+        PyObject *items = pending_items(m);
+        if (items)
+            result = Py_BuildValue("(KON)", (unsigned long long)m->padding, Py_None, items);
+    } else if (st != ITEM_ERROR) {
+        result = Py_BuildValue("(KOO)", (unsigned long long)m->padding, values, failed);
+    }
+    Py_XDECREF(values);
+    Py_XDECREF(failed);
+    return result;
+}
+
 static PyObject *build_tags(const cm_mp4 *m)
 {
     if (!m->has_tags)
@@ -169,11 +673,11 @@ static PyObject *build_tags(const cm_mp4 *m)
     return Py_BuildValue("(KN)", (unsigned long long)m->padding, items);
 }
 
-static PyObject *build_result(const cm_mp4 *m)
+static PyObject *build_result(const cm_mp4 *m, const value_kinds *kinds)
 {
     bool fallback = false;
     PyObject *info = build_info(&m->info);
-    PyObject *tags = info ? build_tags(m) : NULL;
+    PyObject *tags = !info ? NULL : kinds ? build_tag_values(m, kinds) : build_tags(m);
     PyObject *chapters = tags ? build_chapters(m, &fallback) : NULL;
     PyObject *result = NULL;
     if (chapters)
@@ -187,11 +691,29 @@ static PyObject *build_result(const cm_mp4 *m)
 PyObject *cm_py_read_mp4(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    if (nargs < 1 || nargs > 2) {
-        PyErr_SetString(PyExc_TypeError, "read_mp4() takes a source and an optional file size");
+    if (nargs < 1 || nargs > 3) {
+        PyErr_SetString(PyExc_TypeError,
+                        "read_mp4() takes a source, an optional file size and optional kinds");
         return NULL;
     }
     PyObject *source = args[0];
+    value_kinds kinds, *kinds_p = NULL;
+    if (nargs == 3 && args[2] != Py_None) {
+        if (!PyArg_ParseTuple(args[2], "OOO!:read_mp4 kinds", &kinds.cover, &kinds.freeform,
+                              &PyList_Type, &kinds.genres))
+            return NULL;
+        if (!PyType_Check(kinds.cover) || !PyType_IsSubtype((PyTypeObject *)kinds.cover, &PyBytes_Type) ||
+            !PyType_Check(kinds.freeform) ||
+            !PyType_IsSubtype((PyTypeObject *)kinds.freeform, &PyBytes_Type)) {
+            PyErr_SetString(PyExc_TypeError, "read_mp4(): the cover and freeform kinds must be bytes subclasses");
+            return NULL;
+        }
+        if (!s_version && (!(s_imageformat = PyUnicode_InternFromString("imageformat")) ||
+                           !(s_dataformat = PyUnicode_InternFromString("dataformat")) ||
+                           !(s_version = PyUnicode_InternFromString("version"))))
+            return NULL;
+        kinds_p = &kinds;
+    }
     cm_read_opts opts = {CM_FORMAT_MP4};
     cm_error err;
     cm_doc *doc;
@@ -202,7 +724,7 @@ PyObject *cm_py_read_mp4(PyObject *module, PyObject *const *args, Py_ssize_t nar
         if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0)
             return NULL;
         unsigned long long file_size = (unsigned long long)view.len;
-        if (nargs == 2 && args[1] != Py_None) {
+        if (nargs >= 2 && args[1] != Py_None) {
             file_size = PyLong_AsUnsignedLongLong(args[1]);
             if (PyErr_Occurred()) {
                 PyBuffer_Release(&view);
@@ -212,7 +734,7 @@ PyObject *cm_py_read_mp4(PyObject *module, PyObject *const *args, Py_ssize_t nar
         /* The document points into the buffer: build before releasing it. */
         doc = cm_parse_prefix(view.buf, (size_t)view.len, file_size, &opts, &err);
         if (doc)
-            result = build_result(cm_doc_mp4(doc));
+            result = build_result(cm_doc_mp4(doc), kinds_p);
         else if (err.code == CM_NEED_MORE)
             result = PyLong_FromUnsignedLongLong((unsigned long long)err.need_bytes);
         else if (err.code == CM_ERR_NOMEM)
@@ -233,7 +755,7 @@ PyObject *cm_py_read_mp4(PyObject *module, PyObject *const *args, Py_ssize_t nar
     Py_END_ALLOW_THREADS
     Py_DECREF(path);
     if (doc)
-        result = build_result(cm_doc_mp4(doc));
+        result = build_result(cm_doc_mp4(doc), kinds_p);
     else if (err.code == CM_ERR_NOMEM)
         result = PyErr_NoMemory();
     else

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from io import BytesIO
 
+from .. import _native
 from .._constants import GENRES
 from .._file import FileType, StreamInfo
 from .._tags import PaddingInfo, Tags
@@ -187,6 +188,13 @@ _DATA_HEADER = struct.Struct(">I4sB3s")
 _SINGLE_DATA = struct.Struct(">I4sI")
 _UINT32 = struct.Struct(">I")
 _ATOM_HEADER = struct.Struct(">I4s")
+
+
+def _walk_end(atom):
+    """Where the item parsers stop: mutagen walks an item's body up to its
+    atom length less 8, past the body's end when the item has a 64-bit
+    size (the walk then runs into what is not there)."""
+    return atom.length - 8
 
 
 def _single_data(data):
@@ -435,7 +443,7 @@ class MP4Tags(DictProxy, Tags):
         """(version, flags, value) of each ``data`` atom of an item,
         lazily, as the item parsers use them."""
         pos = 0
-        end = len(data)
+        end = _walk_end(atom)
         while pos < end:
             if pos + 12 > end:
                 raise MP4MetadataError("truncated atom % r" % atom.name)
@@ -466,7 +474,7 @@ class MP4Tags(DictProxy, Tags):
         name = data[pos + 12:pos + length]
         pos += length
         value = []
-        end = len(data)
+        end = _walk_end(atom)
         while pos < end:
             length, atom_name = _ATOM_HEADER.unpack(data[pos:pos + 8])
             if atom_name != b"data":
@@ -593,7 +601,8 @@ class MP4Tags(DictProxy, Tags):
     def __parse_cover(self, atom, data):
         values = []
         pos = 0
-        while pos < len(data):
+        end = _walk_end(atom)
+        while pos < end:
             length, name, imageformat = struct.unpack(">I4sI", data[pos:pos + 12])
             if name != b"data":
                 if name == b"name":
@@ -622,7 +631,7 @@ class MP4Tags(DictProxy, Tags):
 
     def __parse_text(self, atom, data, implicit=True):
         # Text may be typed implicitly (0) in the known keys only.
-        single = _single_data(data)
+        single = _single_data(data) if _walk_end(atom) == len(data) else None
         if single is not None and (single[0] == AtomDataType.UTF8 or (implicit and single[0] == 0)):
             # The common case, one data atom of text, without the walk.
             try:
@@ -875,11 +884,6 @@ class MP4Info(StreamInfo):
             raise MP4StreamInfoError("not a MP4 file")
 
         reader = _Reader(atoms, fileobj)
-        for child in moov.children:
-            if child.name == b"mvhd":
-                self._parse_mvhd(child, reader)
-                break
-
         for trak in moov.findall(b"trak"):
             hdlr = trak[b"mdia", b"hdlr"]
             ok, data = reader.read(hdlr)
@@ -888,6 +892,12 @@ class MP4Info(StreamInfo):
             if data[8:12] == b"soun":
                 break
         else:
+            # Without an audio track the length comes from mvhd (which is
+            # not read otherwise: a broken one is then no error).
+            for child in moov.children:
+                if child.name == b"mvhd":
+                    self._parse_mvhd(child, reader)
+                    break
             raise MP4NoTrackError("track has no audio data")
 
         mdhd = trak[b"mdia", b"mdhd"]
@@ -914,7 +924,7 @@ class MP4Info(StreamInfo):
     def _parse_mvhd(self, mvhd, fileobj):
         ok, data = _read_body(mvhd, fileobj)
         if not ok:
-            raise MP4StreamInfoError("Not enough data")
+            raise MP4StreamInfoError("Invalid mvhd")
 
         timing, version = _timing(data)
         if timing is None:
@@ -986,6 +996,64 @@ def _read_body(atom, source):
     return atom.read(source)
 
 
+
+class _ItemName:
+    """What MP4Tags._parse_item needs of an ilst item atom: its name and
+    length."""
+
+    def __init__(self, name, length):
+        self.name = name
+        self.length = length
+
+
+# What _native.read_mp4 makes the tag values with.
+_NATIVE_KINDS = (MP4Cover, MP4FreeForm, GENRES)
+
+
+def _tags_from_items(padding, items):
+    """MP4Tags from (name, body, length) triples, parsed here: _native.read_mp4 hands
+    them back when an item makes MP4Tags.load raise."""
+    tags = MP4Tags()
+    tags._padding = padding
+    try:
+        for name, body, length in items:
+            tags._parse_item(_ItemName(name, length), body)
+    except error:
+        raise
+    except Exception as err:
+        reraise(MP4MetadataError, err, sys.exc_info()[2])
+    return tags
+
+
+def _load_native(mp4, path):
+    """Read the file at path in one C call (_native/mp4.c) into mp4's info,
+    tags and chapters, built as MP4Info, MP4Tags and MP4Chapters would
+    build them.  False: the file needs the general way."""
+    result = _native.read_mp4(path, None, _NATIVE_KINDS)
+    if result is None:
+        return False
+    info_fields, tags, chapters = result
+    info = MP4Info.__new__(MP4Info)
+    info.__dict__ = info_fields
+    mp4.info = info
+    if tags is not None:
+        padding, values, failed = tags
+        if values is None:
+            tags = _tags_from_items(padding, failed)
+        else:
+            tags = MP4Tags.__new__(MP4Tags)
+            tags.__dict__ = {"_failed_atoms": failed, "_DictProxy__dict": values,
+                             "_padding": padding}
+    mp4.tags = tags
+    if chapters is not None:
+        timescale, duration, entries = chapters
+        chapters = MP4Chapters.__new__(MP4Chapters)
+        chapters.__dict__ = {"_timescale": timescale, "_duration": duration,
+                             "_chapters": [Chapter(start, title) for start, title in entries]}
+    mp4.chapters = chapters
+    return True
+
+
 class MP4(FileType):
     """An MPEG-4 audio file, probably containing AAC.
 
@@ -1001,6 +1069,12 @@ class MP4(FileType):
     @loadfile()
     def load(self, filething):
         self.filename = filething.filename
+        # A file given by name is read in one C call, where the classes
+        # are ours (EasyMP4 has other tags).
+        path = filething.path
+        if (path is not None and self.MP4Tags is MP4Tags and self.MP4Chapters is MP4Chapters
+                and _load_native(self, path)):
+            return
         fileobj = filething.fileobj
 
         try:
