@@ -264,20 +264,36 @@ static bool append_new(PyObject *list, PyObject *value)
     return r == 0;
 }
 
+/* An instance of a bytes subclass holding data, copied once (bytes.__new__
+ * would copy it into a bytes object first).  The object is filled as
+ * CPython's bytes constructors fill theirs: the bytes, a NUL after them,
+ * and the hash marked as not computed yet (a field deprecated for direct
+ * use since 3.11, hence the pragma). */
+static PyObject *new_bytes_of(PyObject *cls, cm_bytes data)
+{
+    PyObject *obj = ((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, (Py_ssize_t)data.len);
+    if (!obj)
+        return NULL;
+    if (data.len)
+        memcpy(PyBytes_AS_STRING(obj), data.ptr, data.len);
+    PyBytes_AS_STRING(obj)[data.len] = '\0';
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+    ((PyBytesObject *)obj)->ob_shash = -1;
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+    return obj;
+}
+
 /* A bytes subclass instance (MP4Cover, MP4FreeForm) as bytes.__new__
  * makes it, with its attributes set as its __init__ sets them. */
 static PyObject *bytes_value(PyObject *cls, cm_bytes data, PyObject *attr1, PyObject *value1,
                              PyObject *attr2, PyObject *value2)
 {
-    PyObject *obj = NULL;
-    PyObject *raw = !value1 || (attr2 && !value2)
-                        ? NULL
-                        : PyBytes_FromStringAndSize((const char *)data.ptr, (Py_ssize_t)data.len);
-    PyObject *args = raw ? PyTuple_Pack(1, raw) : NULL;
-    if (args)
-        obj = PyBytes_Type.tp_new((PyTypeObject *)cls, args, NULL);
-    Py_XDECREF(raw);
-    Py_XDECREF(args);
+    PyObject *obj = !value1 || (attr2 && !value2) ? NULL : new_bytes_of(cls, data);
     if (obj && (PyObject_SetAttr(obj, attr1, value1) < 0 ||
                 (attr2 && PyObject_SetAttr(obj, attr2, value2) < 0)))
         Py_CLEAR(obj);
