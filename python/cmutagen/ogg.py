@@ -493,31 +493,35 @@ class OggFileType(FileType):
     _native_keys = None
     # Which of _padding and _pad_data the codec's tags keep.
     _native_tag_fields = ("_padding",)
+    # What _native.load_ogg needs to build a subclass's info and tags.
+    _native_spec = None
 
-    def _load_native(self, filething):
-        """Read a file given by path in one call into the C core; False when
-        it cannot (a file it does not read exactly as mutagen would, or not
-        at all): the Python reading then decides, with mutagen's errors."""
-        if self._native_codec is None or filething.path is None:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls._native_codec is not None:
+            fields = cls._native_tag_fields
+            cls._native_spec = (cls._native_codec, cls._native_keys, cls._Info, cls._Tags,
+                                "_padding" in fields, "_pad_data" in fields)
+
+    def __init__(self, *args, **kwargs):
+        # OggVorbis(path), the commonest call, straight into the C core.
+        if (len(args) == 1 and not kwargs and args[0].__class__ is str
+                and self._load_native(args[0])):
+            return
+        super().__init__(*args, **kwargs)
+
+    def _load_native(self, path):
+        """Read the file at path in one call into the C core; False when it
+        cannot (a file it does not read exactly as mutagen would, or not at
+        all): the Python reading then decides, with mutagen's errors."""
+        spec = self._native_spec
+        if spec is None:
             return False
         try:
-            (_codec, info_values, vendor, items, size, padding,
-             pad_data) = _native.read_ogg(filething.path, self._native_codec,
-                                          self._native_keys)
+            info, tags = _native.load_ogg(path, spec)
         except (_native.ParseError, OSError, MemoryError):
             return False
-        info = self._Info.__new__(self._Info)
-        info.__dict__ = info_values
-        tags = self._Tags.__new__(self._Tags)
-        list.__init__(tags)
-        tags._size = size
-        tags.vendor = vendor
-        tags[:] = items
-        if "_pad_data" in self._native_tag_fields:
-            tags._pad_data = pad_data
-        if "_padding" in self._native_tag_fields:
-            tags._padding = padding
-        self.filename = filething.filename
+        self.filename = path
         self.info = info
         self.tags = tags
         return True
@@ -525,7 +529,7 @@ class OggFileType(FileType):
     @loadfile()
     def load(self, filething):
         """Read the stream's properties and tags."""
-        if self._load_native(filething):
+        if filething.path is not None and self._load_native(filething.path):
             return
         fileobj = filething.fileobj
         self.filename = filething.filename

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Ogg classes given a path read the file in one C call (_native.read_ogg)
+"""Ogg classes given a path read the file in one C call (_native.load_ogg)
 where they can, and the general way otherwise; given a file object they
 always go the general way.  Both must leave the same object behind, or
 raise the same error, on mutagen's test files, the broken-file corpus, a
@@ -65,8 +65,15 @@ def state(cls, thing):
     except Exception as e:
         return ("raises", type(e), str(e))
     tags = f.tags
+    fields = dict(vars(tags))
+    # the key index is a cache the one-call path builds at once and the
+    # general path on the first lookup: it must be the one a lookup builds
+    index = fields.pop("_index")
+    if index is not None:
+        tags._index = None
+        assert index == tags._lookup()
     return (f.filename, list(vars(f.info).items()), f.info.pprint(),
-            vars(tags), list(tags), tags.vendor, tags.pprint())
+            fields, list(tags), tags.vendor, tags.pprint(), type(f.info), type(tags))
 
 
 def public(cls, thing):
@@ -121,17 +128,17 @@ def check_mutagen(theirs, module, cls, path, general=True):
 
 
 class Counter:
-    """_native.read_ogg, counting the calls that returned a reading."""
+    """_native.load_ogg, counting the calls that returned a reading."""
 
     def __init__(self, monkeypatch):
         self.read = 0
-        real = _native.read_ogg
+        real = _native.load_ogg
 
-        def read_ogg(*args, **kwargs):
+        def load_ogg(*args, **kwargs):
             result = real(*args, **kwargs)
             self.read += 1
             return result
-        monkeypatch.setattr(_native, "read_ogg", read_ogg)
+        monkeypatch.setattr(_native, "load_ogg", load_ogg)
 
 
 def test_upstream_and_broken_files(upstream_data, broken, theirs, monkeypatch):
@@ -284,3 +291,26 @@ def test_comment_packet_cut_short(theirs, tmp_path):
                 f.write(data)
             check_same(classes[module], path, data)
             check_mutagen(theirs, module, classes[module], path, general=False)
+
+
+def test_other_ways_to_name_a_file(upstream_data, theirs, tmp_path, monkeypatch):
+    """A non-ASCII name, a bytes name, a PathLike, load() on an instance:
+    all read in one C call, as from a str; a missing file raises as
+    mutagen's does."""
+    import pathlib
+    counter = Counter(monkeypatch)
+    cls = ours()["oggvorbis"]
+    source = os.path.join(upstream_data, "multipagecomment.ogg")
+    path = str(tmp_path / "ünïcödé.ogg")
+    with open(source, "rb") as f, open(path, "wb") as g:
+        g.write(f.read())
+    expected = state(cls, source)[1:]
+    for name in (path, os.fsencode(path), pathlib.Path(path)):
+        assert state(cls, name)[1:] == expected
+    f = cls(source)
+    f.load(path)
+    assert f.filename == path and f.tags.vendor == cls(source).tags.vendor
+    assert counter.read == 7
+    missing = str(tmp_path / "missing.ogg")
+    assert public(cls, missing) == public(theirs["oggvorbis"], missing)
+    assert public(cls, missing)[1] == "MutagenError"

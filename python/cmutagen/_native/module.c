@@ -1034,6 +1034,7 @@ static PyMethodDef native_methods[] = {
      cm_py_id3_read_frames_doc},
     {"read_ogg", (PyCFunction)(void (*)(void))cm_py_read_ogg, METH_VARARGS | METH_KEYWORDS,
      cm_py_read_ogg_doc},
+    {"load_ogg", (PyCFunction)(void (*)(void))cm_py_load_ogg, METH_FASTCALL, cm_py_load_ogg_doc},
     {"read_mp4", (PyCFunction)(void (*)(void))cm_py_read_mp4, METH_FASTCALL, cm_py_read_mp4_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -283,6 +283,156 @@ done:
     return st;
 }
 
+/* ---- load_ogg: the objects themselves ------------------------------------- */
+
+static const ogg_codec *codec_by_name(PyObject *name);
+
+/* key.lower() of a comment's key (ASCII: the comment reader keeps valid
+ * field names only): the key itself when it has no capital. */
+static PyObject *ascii_lower(PyObject *key)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (PyUnicode_KIND(key) != PyUnicode_1BYTE_KIND || PyUnicode_MAX_CHAR_VALUE(key) > 127)
+        return PyObject_CallMethod(key, "lower", NULL);
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(key);
+    Py_ssize_t i = 0;
+    while (i < n && !(s[i] >= 'A' && s[i] <= 'Z'))
+        i++;
+    if (i == n)
+        return Py_NewRef(key);
+    PyObject *lower = PyUnicode_New(n, 127);
+    if (!lower)
+        return NULL;
+    Py_UCS1 *d = PyUnicode_1BYTE_DATA(lower);
+    for (i = 0; i < n; i++)
+        d[i] = s[i] >= 'A' && s[i] <= 'Z' ? (Py_UCS1)(s[i] + 32) : s[i];
+    return lower;
+}
+
+/* VCommentDict's lookup index: lower-cased key -> [values], in file order. */
+static PyObject *build_index(PyObject *items)
+{
+    PyObject *index = PyDict_New();
+    for (Py_ssize_t i = 0; index && i < PyList_GET_SIZE(items); i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        PyObject *key = ascii_lower(PyTuple_GET_ITEM(pair, 0));
+        PyObject *values = key ? PyDict_GetItemWithError(index, key) : NULL;
+        int rc = -1;
+        if (values) {
+            rc = PyList_Append(values, PyTuple_GET_ITEM(pair, 1));
+        } else if (key && !PyErr_Occurred() && (values = PyList_New(1)) != NULL) {
+            PyList_SET_ITEM(values, 0, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
+            rc = PyDict_SetItem(index, key, values);
+            Py_DECREF(values);
+        }
+        Py_XDECREF(key);
+        if (rc < 0)
+            Py_CLEAR(index);
+    }
+    return index;
+}
+
+/* cls.__new__(cls) with `dict` as its __dict__ (a new reference). */
+static PyObject *new_with_dict(PyObject *cls, PyObject *dict)
+{
+    if (!PyType_Check(cls)) {
+        PyErr_SetString(PyExc_TypeError, "load_ogg: the info and tags classes must be classes");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)cls;
+    PyObject *empty = PyTuple_New(0);
+    PyObject *obj = empty ? type->tp_new(type, empty, NULL) : NULL;
+    Py_XDECREF(empty);
+    if (obj && PyObject_GenericSetDict(obj, dict, NULL) < 0)
+        Py_CLEAR(obj);
+    return obj;
+}
+
+/* The info and tags objects of a parsed stream, as OggFileType.load
+ * leaves them: the info's __dict__ is its values; the tags (a
+ * VCommentDict subclass, so a list) hold the comments, and _size, vendor,
+ * _index (built here: the first lookup would build it) and the codec's
+ * _padding / _pad_data. */
+static PyObject *build_objects(PyObject *module, const cm_ogg *o, PyObject *spec)
+{
+    /* spec: (codec, keys, info class, tags class, keep _padding, keep _pad_data) */
+    const ogg_codec *c = codec_by_format(o->codec);
+    PyObject *result = c ? build_result(module, o, PyTuple_GET_ITEM(spec, 1)) : NULL;
+    if (!result)
+        return NULL;
+    PyObject *info_dict = PyTuple_GET_ITEM(result, 1);
+    PyObject *items = PyTuple_GET_ITEM(result, 3);
+    PyObject *info = NULL, *tags = NULL, *tags_dict = NULL, *index = build_index(items);
+    PyObject *size = PyTuple_GET_ITEM(result, 4);
+    if (!index || !(tags_dict = PyDict_New()) ||
+        PyDict_SetItemString(tags_dict, "_size", size) < 0 ||
+        PyDict_SetItemString(tags_dict, "vendor", PyTuple_GET_ITEM(result, 2)) < 0 ||
+        PyDict_SetItemString(tags_dict, "_index", index) < 0 ||
+        (PyObject_IsTrue(PyTuple_GET_ITEM(spec, 5)) &&
+         PyDict_SetItemString(tags_dict, "_pad_data", PyTuple_GET_ITEM(result, 6)) < 0) ||
+        (PyObject_IsTrue(PyTuple_GET_ITEM(spec, 4)) &&
+         PyDict_SetItemString(tags_dict, "_padding", PyTuple_GET_ITEM(result, 5)) < 0) ||
+        !(info = new_with_dict(PyTuple_GET_ITEM(spec, 2), info_dict)) ||
+        !(tags = new_with_dict(PyTuple_GET_ITEM(spec, 3), tags_dict)) ||
+        PyList_SetSlice(tags, 0, 0, items) < 0) {
+        Py_XDECREF(info);
+        Py_XDECREF(tags);
+        info = tags = NULL;
+    }
+    Py_XDECREF(index);
+    Py_XDECREF(tags_dict);
+    Py_DECREF(result);
+    return info ? Py_BuildValue("(NN)", info, tags) : NULL;
+}
+
+const char cm_py_load_ogg_doc[] =
+    "load_ogg(path, spec)\n--\n\n"
+    "OggFileType.load from a path in one call: returns (info, tags), the\n"
+    "objects themselves.  `spec` is (codec, keys, info_class, tags_class,\n"
+    "keep_padding, keep_pad_data), codec and keys as for read_ogg.  Covers\n"
+    "are not decoded (their comments' text is all Python shows).  Raises\n"
+    "ParseError when the file does not read as mutagen would read it, OSError\n"
+    "when it cannot be read.";
+
+PyObject *cm_py_load_ogg(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1]) ||
+        PyTuple_GET_SIZE(args[1]) != 6 || !PyTuple_Check(PyTuple_GET_ITEM(args[1], 1))) {
+        PyErr_SetString(PyExc_TypeError, "load_ogg(path: str, spec: 6-tuple)");
+        return NULL;
+    }
+    const ogg_codec *c = codec_by_name(PyTuple_GET_ITEM(args[1], 0));
+    if (!c) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "load_ogg: the spec names no codec");
+        return NULL;
+    }
+    /* An ASCII path is its own encoding; any other is encoded (and checked
+     * for NUL) as the file system wants it. */
+    PyObject *encoded = NULL;
+    const char *path = PyUnicode_IS_ASCII(args[0]) ? (const char *)PyUnicode_DATA(args[0]) : NULL;
+    if (!path || strlen(path) != (size_t)PyUnicode_GET_LENGTH(args[0])) {
+        if (!PyUnicode_FSConverter(args[0], &encoded))
+            return NULL;
+        path = PyBytes_AS_STRING(encoded);
+    }
+    cm_arena arena;
+    cm_arena_init(&arena);
+    cm_ogg *o = NULL;
+    uint8_t *buf = NULL;
+    cm_error err;
+    cm_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = read_path(path, c->format, &arena, &o, &buf, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *result = st == CM_OK ? build_objects(module, o, args[1])
+                                   : cm_py_raise_parse_error(module, &err, args[0]);
+    cm_arena_release(&arena);
+    free(buf);
+    Py_XDECREF(encoded);
+    return result;
+}
+
 const char cm_py_read_ogg_doc[] =
     "read_ogg(source, codec, keys, file_size=None, tail=None)\n--\n\n"
     "Read an Ogg stream as mutagen does.  `codec` is 'vorbis', 'opus', 'speex',\n"

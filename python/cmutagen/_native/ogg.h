@@ -12,6 +12,8 @@
 
 extern const char cm_py_read_ogg_doc[];
 PyObject *cm_py_read_ogg(PyObject *module, PyObject *args, PyObject *kwargs);
+extern const char cm_py_load_ogg_doc[];
+PyObject *cm_py_load_ogg(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 /* Defined in module.c for the extension's other files: raise a document
  * error as _native.ParseError (or OSError / MemoryError), and a Vorbis
