@@ -229,7 +229,10 @@ class VCommentDict(VComment, DictMixin):
 
     def keys(self):
         # A set, as mutagen builds it: the order is the set's, not the file's.
-        return list({name.lower() for name, _ in self})
+        # Built by adding the distinct lower-case names one by one in file
+        # order (the index's order), as from every pair: the same set, in
+        # the same order.
+        return list({name for name in self._lookup()})
 
     def as_dict(self):
         return {key: self[key] for key in self.keys()}
