@@ -27,6 +27,7 @@
 #include "id3_objects.h"
 #include "ogg.h"
 #include "mp4.h"
+#include "pread.h"
 
 typedef struct native_state {
     PyObject *parse_error; /* _native.ParseError */
@@ -767,24 +768,6 @@ typedef struct file_window {
 
 enum { MP3_HEAD_READ = 4096, MP3_TAIL_READ = 131, MP3_SCAN_ROUNDS = 64 };
 
-/* pread until len bytes or the end of the file; false on an error. */
-static bool pread_all(int fd, uint8_t *buf, size_t len, uint64_t offset, size_t *got)
-{
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = pread(fd, buf + done, len - done, (off_t)(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        done += (size_t)n;
-    }
-    *got = done;
-    return true;
-}
-
 /* Make the window hold [start, end) (cut at the end of the file), keeping
  * what it holds when start is inside it. */
 static bool window_cover(file_window *w, uint64_t start, uint64_t end)
@@ -808,7 +791,7 @@ static bool window_cover(file_window *w, uint64_t start, uint64_t end)
         w->cap = want;
     }
     size_t got;
-    if (!pread_all(w->fd, w->buf + w->len, want - w->len, w->base + w->len, &got))
+    if (!cm_py_pread(w->fd, w->buf + w->len, want - w->len, w->base + w->len, &got))
         return false;
     w->len += got;
     return true;
@@ -883,8 +866,8 @@ static PyObject *read_mp3_file(PyObject *module, PyObject *args)
             goto done;
         size_t have = w.len - 10 < size ? w.len - 10 : size, got;
         memcpy(PyBytes_AS_STRING(body), w.buf + 10, have);
-        if (have < size && (!pread_all(w.fd, (uint8_t *)PyBytes_AS_STRING(body) + have,
-                                       size - have, 10 + have, &got) || got != size - have))
+        if (have < size && (!cm_py_pread(w.fd, (uint8_t *)PyBytes_AS_STRING(body) + have,
+                                         size - have, 10 + have, &got) || got != size - have))
             goto fallback;
         header = Py_BuildValue("(iii)", major, w.buf[4], flags);
         if (!header)
@@ -921,7 +904,7 @@ static PyObject *read_mp3_file(PyObject *module, PyObject *args)
 
     uint8_t end[MP3_TAIL_READ];
     size_t tail_len = w.file_size < MP3_TAIL_READ ? (size_t)w.file_size : MP3_TAIL_READ, got;
-    if (!pread_all(w.fd, end, tail_len, w.file_size - tail_len, &got) || got != tail_len)
+    if (!cm_py_pread(w.fd, end, tail_len, w.file_size - tail_len, &got) || got != tail_len)
         goto fallback;
     tail = PyBytes_FromStringAndSize((const char *)end, (Py_ssize_t)tail_len);
     if (!tail)
@@ -984,9 +967,9 @@ static PyObject *read_file_ends(PyObject *module, PyObject *args)
     if (!head || !tail)
         goto done;
     size_t got_head, got_tail;
-    if (!pread_all(fd, (uint8_t *)PyBytes_AS_STRING(head), want_head, 0, &got_head) ||
-        !pread_all(fd, (uint8_t *)PyBytes_AS_STRING(tail), want_tail, size - want_tail,
-                   &got_tail))
+    if (!cm_py_pread(fd, (uint8_t *)PyBytes_AS_STRING(head), want_head, 0, &got_head) ||
+        !cm_py_pread(fd, (uint8_t *)PyBytes_AS_STRING(tail), want_tail, size - want_tail,
+                     &got_tail))
         goto os_error;
     /* A file that shrank since fstat: keep what was there. */
     if ((got_head < want_head && _PyBytes_Resize(&head, (Py_ssize_t)got_head) != 0) ||

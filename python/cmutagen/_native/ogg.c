@@ -16,6 +16,7 @@
 #include "core/doc.h"
 #include "core/error.h"
 #include "ogg/ogg.h"
+#include "pread.h"
 
 /* The info values of each codec, in mutagen's attribute order; the caller
  * names them (`keys`). */
@@ -161,29 +162,11 @@ static PyObject *build_result(PyObject *module, const cm_ogg *o, PyObject *keys)
 
 /* ---- reading a file ------------------------------------------------------ */
 
-/* Reads [offset, offset + len) of the file, or up to its end: *got. */
-static bool pread_full(int fd, uint8_t *buf, size_t len, uint64_t offset, size_t *got)
-{
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = pread(fd, buf + done, len - done, (off_t)(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        done += (size_t)n;
-    }
-    *got = done;
-    return true;
-}
-
-/* pread_full of exactly len bytes; false with *err set otherwise. */
+/* cm_py_pread of exactly len bytes; false with *err set otherwise. */
 static bool read_exactly(int fd, uint8_t *buf, size_t len, uint64_t offset, cm_error *err)
 {
     size_t got;
-    if (!pread_full(fd, buf, len, offset, &got)) {
+    if (!cm_py_pread(fd, buf, len, offset, &got)) {
         cm_fail(err, CM_ERR_IO, CM_PART_NONE, offset, "read failed: %s", strerror(errno));
         return false;
     }
@@ -224,7 +207,7 @@ static cm_status read_path(const char *path, cm_format format, cm_arena *arena, 
         st = cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
         goto done;
     }
-    if (!pread_full(fd, data, FIRST_READ, 0, &have)) {
+    if (!cm_py_pread(fd, data, FIRST_READ, 0, &have)) {
         st = cm_fail(err, CM_ERR_IO, CM_PART_NONE, 0, "read failed: %s", strerror(errno));
         goto done;
     }
