@@ -339,3 +339,28 @@ def test_damaged_copies(oracle_mp4, upstream_data, tmp_path, damage):
             f.write(sample)
         check_same(oracle_mp4, path, sample)
         done += 1
+
+
+def test_every_item_retyped(oracle_mp4, tmp_path):
+    """Each item of a library file with its first data atom's type set to
+    implicit (0), UTF-8 (1) and integer (21) in turn: the C item table must
+    give each name the parser mutagen gives it (a "\\xa9alb" spelled as one
+    hex escape once read as another name)."""
+    source = corpus_files(1)[1]  # an AAC library file: every kind of item
+    with open(source, "rb") as f:
+        data = f.read()
+    ilst = data.find(b"ilst")
+    assert ilst > 0
+    path = str(tmp_path / "retyped.m4a")
+    retyped = 0
+    at = data.find(b"data", ilst)
+    while at > 0:
+        for code in (0, 1, 21):
+            sample = bytearray(data)
+            sample[at + 5:at + 8] = code.to_bytes(3, "big")
+            with open(path, "wb") as f:
+                f.write(sample)
+            check_same(oracle_mp4, path, bytes(sample))
+            retyped += 1
+        at = data.find(b"data", at + 8)
+    assert retyped >= 3 * 15

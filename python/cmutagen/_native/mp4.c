@@ -183,7 +183,7 @@ static const struct {
     {"shwm", KIND_INTEGER}, {"stik", KIND_INTEGER}, {"hdvd", KIND_INTEGER},
     {"rtng", KIND_INTEGER}, {"cpil", KIND_BOOL}, {"pgap", KIND_BOOL}, {"pcst", KIND_BOOL},
     {"covr", KIND_COVER}, {"purl", KIND_TEXT}, {"egid", KIND_TEXT},
-    {"\xa9nam", KIND_TEXT}, {"\xa9alb", KIND_TEXT}, {"\xa9" "ART", KIND_TEXT},
+    {"\xa9nam", KIND_TEXT}, {"\xa9" "alb", KIND_TEXT}, {"\xa9" "ART", KIND_TEXT},
     {"aART", KIND_TEXT}, {"\xa9wrt", KIND_TEXT}, {"\xa9" "day", KIND_TEXT},
     {"\xa9" "cmt", KIND_TEXT}, {"desc", KIND_TEXT}, {"purd", KIND_TEXT},
     {"\xa9grp", KIND_TEXT}, {"\xa9gen", KIND_TEXT}, {"\xa9lyr", KIND_TEXT},
@@ -304,9 +304,17 @@ static PyObject *bytes_value(PyObject *cls, cm_bytes data, PyObject *attr1, PyOb
 
 static PyObject *s_imageformat, *s_dataformat, *s_version;
 
-/* Text items: every data atom typed UTF-8 (or 0, implicit, where the
- * name allows it) and valid UTF-8. */
-static item_status parse_text(PyObject *values, PyObject *key, cm_bytes body, bool implicit)
+/* One data atom's value as a Python object (*out, a new reference; NULL
+ * with a Python error set is an ITEM_ERROR), or why the item cannot be
+ * read. */
+typedef item_status (*value_maker)(uint8_t version, uint32_t type, cm_bytes v, const void *ctx,
+                                   PyObject **out);
+
+/* The shape of text, pair, integer and genre items: every data atom's
+ * value made by `make`, all of them added to values[key] once each one
+ * was; a data atom that is not one fails the item. */
+static item_status collect_values(PyObject *values, PyObject *key, cm_bytes body,
+                                  value_maker make, const void *ctx)
 {
     PyObject *list = PyList_New(0);
     if (!list)
@@ -318,20 +326,12 @@ static item_status parse_text(PyObject *values, PyObject *key, cm_bytes body, bo
     int r;
     item_status st = ITEM_OK;
     while ((r = next_data(&w, &version, &type, &v)) == 1) {
-        if (type != CM_MP4_DATA_UTF8 && !(implicit && type == CM_MP4_DATA_IMPLICIT)) {
-            st = ITEM_FAILED;
-            break;
-        }
-        PyObject *text = PyUnicode_DecodeUTF8((const char *)v.ptr, (Py_ssize_t)v.len, NULL);
-        if (!text && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
-            PyErr_Clear();
-            st = ITEM_FAILED;
-            break;
-        }
-        if (!append_new(list, text)) {
+        PyObject *value = NULL;
+        st = make(version, type, v, ctx, &value);
+        if (st == ITEM_OK && !append_new(list, value))
             st = ITEM_ERROR;
+        if (st != ITEM_OK)
             break;
-        }
     }
     if (st == ITEM_OK)
         st = r < 0 ? ITEM_FAILED : extend(values, key, list);
@@ -339,109 +339,80 @@ static item_status parse_text(PyObject *values, PyObject *key, cm_bytes body, bo
     return st;
 }
 
-/* trkn, disk: (number, total) from bytes 2..6 of each value. */
-static item_status parse_pair(PyObject *values, PyObject *key, cm_bytes body)
+/* Text: typed UTF-8 (or 0, implicit, where the name allows it; ctx points
+ * to that bool) and valid UTF-8. */
+static item_status make_text(uint8_t version, uint32_t type, cm_bytes v, const void *ctx,
+                             PyObject **out)
 {
-    PyObject *list = PyList_New(0);
-    if (!list)
-        return ITEM_ERROR;
-    data_walk w = {body, 0};
-    uint8_t version;
-    uint32_t type;
-    cm_bytes v;
-    int r;
-    item_status st = ITEM_OK;
-    while ((r = next_data(&w, &version, &type, &v)) == 1) {
-        if (v.len < 6) {
-            st = ITEM_PENDING; /* a struct.error in the Python parser */
-            break;
-        }
-        if (!append_new(list, Py_BuildValue("(kk)", (unsigned long)be_n(v.ptr + 2, 2),
-                                            (unsigned long)be_n(v.ptr + 4, 2)))) {
-            st = ITEM_ERROR;
-            break;
-        }
+    (void)version;
+    bool implicit = *(const bool *)ctx;
+    if (type != CM_MP4_DATA_UTF8 && !(implicit && type == CM_MP4_DATA_IMPLICIT))
+        return ITEM_FAILED;
+    *out = PyUnicode_DecodeUTF8((const char *)v.ptr, (Py_ssize_t)v.len, NULL);
+    if (!*out && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+        PyErr_Clear();
+        return ITEM_FAILED;
     }
-    if (st == ITEM_OK)
-        st = r < 0 ? ITEM_FAILED : extend(values, key, list);
-    Py_DECREF(list);
-    return st;
+    return ITEM_OK;
 }
 
-/* gnre: ID3v1 genre numbers plus one (signed, indexed as Python indexes
- * the list), added to \xa9gen. */
-static item_status parse_genre(PyObject *values, const value_kinds *kinds, cm_bytes body)
+/* trkn, disk: (number, total) from bytes 2..6 of the value. */
+static item_status make_pair(uint8_t version, uint32_t type, cm_bytes v, const void *ctx,
+                             PyObject **out)
 {
-    PyObject *list = PyList_New(0);
-    if (!list)
-        return ITEM_ERROR;
-    Py_ssize_t count = PyList_GET_SIZE(kinds->genres);
-    data_walk w = {body, 0};
-    uint8_t version;
-    uint32_t type;
-    cm_bytes v;
-    int r;
-    item_status st = ITEM_OK;
-    while ((r = next_data(&w, &version, &type, &v)) == 1) {
-        if (v.len != 2) {
-            st = ITEM_FAILED;
-            break;
-        }
-        Py_ssize_t index = (Py_ssize_t)(int16_t)be_n(v.ptr, 2) - 1;
-        if (index < 0)
-            index += count;
-        if (index < 0 || index >= count) {
-            st = ITEM_FAILED;
-            break;
-        }
-        if (PyList_Append(list, PyList_GET_ITEM(kinds->genres, index)) < 0) {
-            st = ITEM_ERROR;
-            break;
-        }
-    }
-    if (st == ITEM_OK && r < 0)
-        st = ITEM_FAILED;
-    if (st == ITEM_OK) {
-        PyObject *key = PyUnicode_DecodeLatin1("\xa9gen", 4, NULL);
-        st = key ? extend(values, key, list) : ITEM_ERROR;
-        Py_XDECREF(key);
-    }
-    Py_DECREF(list);
-    return st;
+    (void)version, (void)type, (void)ctx;
+    if (v.len < 6)
+        return ITEM_PENDING; /* a struct.error in the Python parser */
+    *out = Py_BuildValue("(kk)", (unsigned long)be_n(v.ptr + 2, 2),
+                         (unsigned long)be_n(v.ptr + 4, 2));
+    return ITEM_OK;
+}
+
+/* gnre: an ID3v1 genre number plus one (signed, indexed as Python indexes
+ * the list ctx points to). */
+static item_status make_genre(uint8_t version, uint32_t type, cm_bytes v, const void *ctx,
+                              PyObject **out)
+{
+    (void)version, (void)type;
+    PyObject *genres = (PyObject *)ctx;
+    Py_ssize_t count = PyList_GET_SIZE(genres);
+    if (v.len != 2)
+        return ITEM_FAILED;
+    Py_ssize_t index = (Py_ssize_t)(int16_t)be_n(v.ptr, 2) - 1;
+    if (index < 0)
+        index += count;
+    if (index < 0 || index >= count)
+        return ITEM_FAILED;
+    *out = Py_NewRef(PyList_GET_ITEM(genres, index));
+    return ITEM_OK;
 }
 
 /* Signed big-endian integers of 1, 2, 3, 4 or 8 bytes, version 0, typed
  * implicit or integer. */
-static item_status parse_integer(PyObject *values, PyObject *key, cm_bytes body)
+static item_status make_integer(uint8_t version, uint32_t type, cm_bytes v, const void *ctx,
+                                PyObject **out)
 {
-    PyObject *list = PyList_New(0);
-    if (!list)
+    (void)ctx;
+    if (version != 0 || (type != CM_MP4_DATA_IMPLICIT && type != CM_MP4_DATA_INTEGER) ||
+        !(v.len == 1 || v.len == 2 || v.len == 3 || v.len == 4 || v.len == 8))
+        return ITEM_FAILED;
+    uint64_t raw = v.len == 8 ? (uint64_t)be_n(v.ptr, 4) << 32 | be_n(v.ptr + 4, 4)
+                              : be_n(v.ptr, v.len);
+    unsigned bits = (unsigned)v.len * 8;
+    long long n = bits == 64 || raw < 1ull << (bits - 1) ? (long long)raw
+                                                           : (long long)raw - (1ll << bits);
+    *out = PyLong_FromLongLong(n);
+    return ITEM_OK;
+}
+
+/* gnre values go to \xa9gen. */
+static item_status parse_genre(PyObject *values, const value_kinds *kinds, cm_bytes body)
+{
+    PyObject *key = PyUnicode_DecodeLatin1("\xa9gen", 4, NULL);
+    if (!key)
         return ITEM_ERROR;
-    data_walk w = {body, 0};
-    uint8_t version;
-    uint32_t type;
-    cm_bytes v;
-    int r;
-    item_status st = ITEM_OK;
-    while ((r = next_data(&w, &version, &type, &v)) == 1) {
-        if (version != 0 || (type != CM_MP4_DATA_IMPLICIT && type != CM_MP4_DATA_INTEGER) ||
-            !(v.len == 1 || v.len == 2 || v.len == 3 || v.len == 4 || v.len == 8)) {
-            st = ITEM_FAILED;
-            break;
-        }
-        uint64_t raw = v.len == 8 ? (uint64_t)be_n(v.ptr, 4) << 32 | be_n(v.ptr + 4, 4)
-                                  : be_n(v.ptr, v.len);
-        unsigned bits = (unsigned)v.len * 8;
-        long long n = bits == 64 || raw < 1ull << (bits - 1) ? (long long)raw
-                                                               : (long long)raw - (1ll << bits);
-        if (!append_new(list, PyLong_FromLongLong(n))) {
-            st = ITEM_ERROR;
-            break;
-        }
-    }
-    if (st == ITEM_OK)
-        st = r < 0 ? ITEM_FAILED : extend(values, key, list);
-    Py_DECREF(list);
+    item_status st = collect_values(values, key, body, make_genre, kinds->genres);
+    Py_DECREF(key);
     return st;
 }
 
@@ -581,19 +552,20 @@ static item_status parse_item(PyObject *values, const value_kinds *kinds, const 
      * Python parser. */
     if (item->length != item->body.len + 8)
         return ITEM_PENDING;
+    static const bool implicit_ok = true, implicit_refused = false;
     switch (kind_of(item->name)) {
     case KIND_TEXT:
-        return parse_text(values, key, item->body, true);
+        return collect_values(values, key, item->body, make_text, &implicit_ok);
     case KIND_TEXT_TYPED:
-        return parse_text(values, key, item->body, false);
+        return collect_values(values, key, item->body, make_text, &implicit_refused);
     case KIND_FREEFORM:
         return parse_freeform(values, kinds, item->body);
     case KIND_PAIR:
-        return parse_pair(values, key, item->body);
+        return collect_values(values, key, item->body, make_pair, NULL);
     case KIND_GENRE:
         return parse_genre(values, kinds, item->body);
     case KIND_INTEGER:
-        return parse_integer(values, key, item->body);
+        return collect_values(values, key, item->body, make_integer, NULL);
     case KIND_BOOL:
         return parse_bool(values, key, item->body);
     case KIND_COVER:
