@@ -1069,7 +1069,9 @@ static void native_free(void *module)
 }
 
 static PyModuleDef_Slot native_slots[] = {
-    {Py_mod_exec, native_exec},
+    /* The slot's value is a function pointer in a void *, as CPython's API
+     * wants it; through uintptr_t, a conversion ISO C allows. */
+    {Py_mod_exec, (void *)(uintptr_t)native_exec},
     {0, NULL},
 };
 

@@ -98,7 +98,7 @@ static const ogg_codec ogg_codecs[] = {
 
 enum { OGG_CODEC_COUNT = sizeof ogg_codecs / sizeof ogg_codecs[0] };
 
-static const ogg_codec *codec_by_format(int format)
+static const ogg_codec *codec_by_format(cm_format format)
 {
     for (size_t i = 0; i < OGG_CODEC_COUNT; i++)
         if (ogg_codecs[i].format == format)
