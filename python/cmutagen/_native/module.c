@@ -28,6 +28,7 @@
 #include "ogg.h"
 #include "mp4.h"
 #include "pread.h"
+#include "read_path.h"
 
 typedef struct native_state {
     PyObject *parse_error; /* _native.ParseError */
@@ -380,16 +381,10 @@ static PyObject *read_flac(PyObject *module, PyObject *args, PyObject *kwargs)
         return result;
     }
 
-    PyObject *path = NULL;
-    if (!PyUnicode_FSConverter(source, &path))
+    if (cm_py_read_path(source, &opts, &doc, &err) < 0)
         return NULL;
-    const char *cpath = PyBytes_AS_STRING(path);
-    Py_BEGIN_ALLOW_THREADS
-    doc = cm_read_file(cpath, &opts, &err);
-    Py_END_ALLOW_THREADS
     PyObject *result = doc ? build_flac(module, cm_doc_flac(doc)) : raise_error(module, &err, source);
     cm_doc_free(doc);
-    Py_DECREF(path);
     return result;
 }
 
@@ -612,20 +607,16 @@ static PyObject *read_id3(PyObject *module, PyObject *args, PyObject *kwargs)
     cm_read_opts opts = {CM_FORMAT_ID3};
     cm_error err;
     cm_doc *doc;
-    PyObject *path = NULL, *result;
+    PyObject *result;
     Py_buffer view = {0};
-    if (PyObject_CheckBuffer(source)) {
+    bool by_path = !PyObject_CheckBuffer(source);
+    if (!by_path) {
         if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0)
             return NULL;
         /* the document points into the buffer: build the result first */
         doc = cm_read_mem(view.buf, (size_t)view.len, &opts, &err);
-    } else {
-        if (!PyUnicode_FSConverter(source, &path))
-            return NULL;
-        const char *cpath = PyBytes_AS_STRING(path);
-        Py_BEGIN_ALLOW_THREADS
-        doc = cm_read_file(cpath, &opts, &err);
-        Py_END_ALLOW_THREADS
+    } else if (cm_py_read_path(source, &opts, &doc, &err) < 0) {
+        return NULL;
     }
     if (doc)
         result = build_mp3(cm_doc_mp3(doc), decode, raw);
@@ -635,11 +626,9 @@ static PyObject *read_id3(PyObject *module, PyObject *args, PyObject *kwargs)
         result = Py_BuildValue("(ONOK)", Py_None, PyList_New(0), Py_None,
                                (unsigned long long)err.offset);
     else
-        result = raise_error(module, &err, path ? source : NULL);
+        result = raise_error(module, &err, by_path ? source : NULL);
     cm_doc_free(doc);
-    if (path)
-        Py_DECREF(path);
-    else
+    if (!by_path)
         PyBuffer_Release(&view);
     return result;
 }

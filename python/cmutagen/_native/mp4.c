@@ -22,6 +22,7 @@
  * bytes-like source it returns an int when it needs the first that many
  * bytes of the file (the _util.read_file_prefix protocol). */
 #include "mp4.h"
+#include "read_path.h"
 
 #include <string.h>
 
@@ -734,14 +735,8 @@ PyObject *cm_py_read_mp4(PyObject *module, PyObject *const *args, Py_ssize_t nar
         return result;
     }
 
-    PyObject *path = NULL;
-    if (!PyUnicode_FSConverter(source, &path))
+    if (cm_py_read_path(source, &opts, &doc, &err) < 0)
         return NULL;
-    const char *cpath = PyBytes_AS_STRING(path);
-    Py_BEGIN_ALLOW_THREADS
-    doc = cm_read_file(cpath, &opts, &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
     if (doc)
         result = build_result(cm_doc_mp4(doc), kinds_p);
     else if (err.code == CM_ERR_NOMEM)
