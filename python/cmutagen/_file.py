@@ -7,7 +7,7 @@ import os
 import warnings
 
 from . import _native
-from ._util import DictMixin, MutagenError, resolve_filething
+from ._util import DictMixin, MutagenError, loadfile, resolve_filething
 
 
 class StreamInfo:
@@ -59,13 +59,20 @@ class FileType(DictMixin):
             return []
         return self.tags.keys()
 
+    # Both open the file (self.filename when none is given) before looking
+    # at the tags, as mutagen does: a missing file is a MutagenError even
+    # when there is nothing to write.
+    @loadfile(writable=True)
     def delete(self, filething=None):
+        """Remove the tags from the file; does nothing if it has none."""
         if self.tags is not None:
-            return self.tags.delete(filething or self.filename)
+            return self.tags.delete(filething.fileobj)
 
+    @loadfile(writable=True)
     def save(self, filething=None, **kwargs):
+        """Write the tags to the file."""
         if self.tags is not None:
-            return self.tags.save(filething or self.filename, **kwargs)
+            return self.tags.save(filething.fileobj, **kwargs)
 
     def pprint(self):
         stream = "%s (%s)" % (self.info.pprint(), self.mime[0])
@@ -177,17 +184,19 @@ def _best_kind_by_ends(options, name, path):
     return best_kind, best_rank[0]
 
 
-def File(filething, options=None, easy=False):
+def File(filething=None, options=None, easy=False, *, filename=None, fileobj=None):
     """Guess the type of the file and load it with the matching class.
 
-    Returns None when no format scores above zero.  ``options`` is a list of
-    format classes to choose from; ``easy`` picks the Easy* variants."""
+    The file is a path or a file object, positionally or as ``filename=``/
+    ``fileobj=`` (both: the file object, named).  Returns None when no
+    format scores above zero.  ``options`` is a list of format classes to
+    choose from; ``easy`` picks the Easy* variants."""
     if options is None:
         options = _format_classes(easy)
     if not options:
         return None
 
-    thing = resolve_filething(filething)
+    thing = resolve_filething(filething, filename, fileobj)
     name = thing.name if isinstance(thing.name, str) else os.fsdecode(thing.name)
     if thing.path is not None:
         # The name as given (str or bytes), as the file's filename and in
@@ -207,16 +216,23 @@ def File(filething, options=None, easy=False):
     kind, score = _best_kind(options, name, thing.fileobj)
     if score <= 0:
         return None
+    # Loads read from where the file object is.  As in mutagen, a failed
+    # seek back to the start is left for the chosen format's load to
+    # report, with its own error.
     try:
         thing.fileobj.seek(0, 0)
-    except OSError as e:
-        raise MutagenError(e)
+    except OSError:
+        pass
     return kind(thing.fileobj, filename=thing.filename)
 
 
 def _best_kind(options, name, fileobj):
-    fileobj.seek(0, 0)
-    header = fileobj.read(128)
+    # mutagen reads the header where the file object is, and scores an
+    # unreadable one as empty (the chosen class's load then reports it).
+    try:
+        header = fileobj.read(128)
+    except OSError:
+        header = b""
     # The highest score wins; ties go to the class name that sorts last.
     ranked = [((kind.score(name, fileobj, header), kind.__name__), kind) for kind in options]
     (score, _), kind = max(ranked, key=lambda entry: entry[0])

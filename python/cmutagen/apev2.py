@@ -15,7 +15,7 @@ from functools import total_ordering
 
 from ._file import FileType, StreamInfo
 from ._tags import Metadata
-from ._util import DictMixin, MutagenError, convert_error, delete_bytes, loadfile
+from ._util import DictMixin, MutagenError, convert_error, delete_bytes, get_size, loadfile
 
 __all__ = ["APEv2", "APEv2File", "Open", "delete"]
 
@@ -126,7 +126,11 @@ def _locate(window):
     """Find the APE tag of a file (a _FileWindow): a _TagLocation, or None."""
     footer = _find_footer(window)
     if footer is not None:
-        magic, _version, size, count, flags = _HEADER.unpack(window.read(footer, 32))
+        footer_data = window.read(footer, 32)
+        if len(footer_data) < 32:
+            # The file gave fewer bytes than its size promised.
+            raise APENoHeaderError("APE tag footer cut short by the end of the file")
+        magic, _version, size, count, flags = _HEADER.unpack(footer_data)
         # The size counts the items and the footer, never the header.
         data = footer + 32 - size
         if data < 0:
@@ -596,9 +600,17 @@ class APEv2File(FileType):
 
     @staticmethod
     def score(filename, fileobj, header):
-        fileobj.seek(0, 2)
-        fileobj.seek(max(0, fileobj.tell() - 160), 0)
-        return APEv2File._score_ends(filename, fileobj.read(), header)
+        # A file that cannot be read is scored below every format that
+        # merely does not match, as mutagen does.
+        try:
+            if get_size(fileobj) < 160:
+                fileobj.seek(0, 0)
+            else:
+                fileobj.seek(-160, 2)
+            tail = fileobj.read()
+        except OSError:
+            return -1
+        return APEv2File._score_ends(filename, tail, header)
 
     @staticmethod
     def _score_ends(filename, tail, header):

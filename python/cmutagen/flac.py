@@ -477,11 +477,16 @@ class FLAC(FileType):
         self.filename = filething.filename
         try:
             if filething.path is not None:
-                result = _native.read_flac(filething.path)
+                try:
+                    result = _native.read_flac(filething.path)
+                except OSError as e:
+                    # Mostly a file that cannot be opened: mutagen's
+                    # loadfile raises a plain MutagenError there.
+                    raise MutagenError(e)
             else:
                 result = read_file_prefix(filething.fileobj, _native.read_flac)
         except OSError as e:
-            raise MutagenError(e)
+            raise error(e)
         except _native.ParseError as e:
             raise _parse_error(e, filething.name) from None
 

@@ -136,9 +136,12 @@ def test_file_picks_flac_by_extension_or_signature(broken, tmp_path):
     assert type(cmutagen.File(str(renamed), easy=True)) is FLAC
     assert cmutagen.File(io.BytesIO(b"nothing we know")) is None
     with open(renamed, "rb") as fileobj:
+        loaded = cmutagen.File(fileobj)
+        assert loaded.filename is None and loaded.info.channels == 2
+        # As in mutagen, the header File() scores is read from where the
+        # file object is (the chosen class then reads from the start).
         fileobj.seek(10)
-        loaded = cmutagen.File(fileobj)  # File() rewinds; the format class does not
-    assert loaded.filename is None and loaded.info.channels == 2
+        assert cmutagen.File(fileobj) is None
     assert cmutagen.File(renamed).filename == str(renamed)
 
 

@@ -24,7 +24,7 @@ import os
 
 from .. import _native
 from .._file import StreamInfo
-from .._util import MutagenError, enum
+from .._util import MutagenError, convert_error, enum
 from ..id3 import ID3FileType, BitPaddedInt, delete  # noqa: F401 (mutagen.mp3 has BitPaddedInt)
 from ..id3 import ID3 as _ID3
 from ..id3._tags import ID3Header as _ID3Header
@@ -435,6 +435,7 @@ class MPEGInfo(StreamInfo):
     bitrate_mode = BitrateMode.UNKNOWN
     track_gain = track_peak = album_gain = album_peak = None
 
+    @convert_error(IOError, error)
     def __init__(self, fileobj, offset=None):
         """Parses the stream of a file object, starting at offset (default
         0) after any ID3v2 tags there.  Raises HeaderNotFoundError if there

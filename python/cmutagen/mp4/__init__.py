@@ -293,6 +293,7 @@ class MP4Tags(DictProxy, Tags):
             render_args = ()
         return render_func(self, key, value, *render_args)
 
+    @convert_error(IOError, error)
     @loadfile(writable=True)
     def save(self, filething=None, padding=None):
         values = []
