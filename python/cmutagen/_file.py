@@ -161,6 +161,25 @@ def _scorers_by_ends():
     return _end_scorers
 
 
+_rules = None
+
+
+def _score_rules():
+    """{score function: index of its C copy in _native.SCORE_RULES}, for
+    the classes whose rule score.c has.  File(path) scores all its options
+    in one C call when each one's score is in here; a class given another
+    score (or a caller's own class) leaves File() to score in Python."""
+    global _rules
+    if _rules is None:
+        rules = {}
+        for index, dotted in enumerate(_native.SCORE_RULES):
+            module_name, class_name = dotted.split(".")
+            kind = getattr(importlib.import_module("cmutagen." + module_name), class_name)
+            rules[kind.score] = index
+        _rules = rules
+    return _rules
+
+
 def _best_kind_by_ends(options, name, path):
     """(kind, score) as _best_kind gives them, for a path; None when an
     option scores by more than the file's ends."""
@@ -202,7 +221,14 @@ def File(filething=None, options=None, easy=False, *, filename=None, fileobj=Non
         # The name as given (str or bytes), as the file's filename and in
         # error messages.
         filename = thing.filename
-        best = _best_kind_by_ends(options, name, filename)
+        try:
+            best = _native.choose_by_score(
+                filename, name.lower().encode("utf-8", "surrogatepass"),
+                options if type(options) is list else list(options), _score_rules())
+        except OSError as e:
+            raise MutagenError(e)
+        if best is None:
+            best = _best_kind_by_ends(options, name, filename)
         if best is None:
             try:
                 with open(filename, "rb") as fileobj:

@@ -146,3 +146,89 @@ def test_bytes_paths_read_as_str_paths(upstream_data, broken):
         assert _loaded(os.fsencode(path)) == _loaded(path), path
     f = File(os.fsencode(os.path.join(upstream_data, "silence-44-s.flac")))
     assert f.filename == os.fsencode(os.path.join(upstream_data, "silence-44-s.flac"))
+
+
+# --- the C copies of the score rules (_native/score.c) ------------------------
+
+def _rule_classes():
+    """(index, class) of every C score rule, from _native.SCORE_RULES."""
+    import importlib
+    pairs = []
+    for index, dotted in enumerate(_native.SCORE_RULES):
+        module_name, class_name = dotted.split(".")
+        pairs.append((index, getattr(importlib.import_module("cmutagen." + module_name), class_name)))
+    return pairs
+
+
+_NAMES = ["a.mp3", "A.MP3", "b.Flac", "c.ogg", "x.mpeg", "y.MPG", "z.mp2", "d.m4a", "e", "",
+          "f.flac.bak", "\u00e9t\u00e9.FLAC", "g.tta", "h.TAK", "i.wv", "j.ape", "k.mpc", "l.ofr",
+          "m.ofs", "n.aac", "o.ADTS", "p.ac3", "q.eac3", "r.mid", "s.dsf", "t.dff", "u.wav",
+          "v.aif", "w.aiff", "x.wma", "y.asf", "z.spx", "\udcff.mp3"]
+
+_FRAGMENTS = [b"ID3", b"fLaC", b"OggS", b"\x01vorbis", b"OpusHead", b"Speex   ", b"FLAC",
+              b"\x80theora", b"\x81theora", b"ftyp", b"mp4", b"APETAGEX", b"\xff\xfb", b"\xff\xf3",
+              b"\xff\xf2", b"\xff\xfa", b"\xff\xf1", b"\x0b\x77", b"MThd", b"RIFF", b"WAVE",
+              b"FORM", b"AIFF", b"DSD ", b"FRM8", b"wvpk", b"MAC ", b"MPCK", b"MP+", b"OFR ",
+              b"tBaK", b"TTA1", b"ADIF", b"0&\xb2u\x8ef\xcf\x11", b"\x00", b"\xff"]
+
+
+def _random_ends(rng):
+    def piece():
+        parts = [rng.choice(_FRAGMENTS) for _ in range(rng.randrange(0, 5))]
+        fill = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 40)))
+        data = b"".join(parts) + fill
+        return data if rng.random() < 0.5 else fill[:5] + data
+    return piece()[:128], piece()[-160:]
+
+
+def test_c_score_rules_equal_the_python_scores(upstream_data, broken):
+    """Every C rule gives what its class's score() gives: on the ends of
+    every upstream and broken file, and on random headers built from the
+    formats' magic bytes, under many names."""
+    import random
+    rng = random.Random(7)
+    cases = []
+    for path in _all_files(upstream_data, broken):
+        head, tail = _native.read_file_ends(path, 128, 160)
+        cases.append((os.path.basename(path), head, tail))
+    for _ in range(3000):
+        head, tail = _random_ends(rng)
+        cases.append((rng.choice(_NAMES), head, tail))
+    rules = _rule_classes()
+    assert len(rules) >= 10
+    for name, head, tail in cases:
+        lowered = name.lower().encode("utf-8", "surrogatepass")
+        for index, kind in rules:
+            if kind.score is APEv2File.score:
+                expected = APEv2File._score_ends(name, tail, head)
+            else:
+                expected = kind.score(name, _Untouchable(), head)
+            assert _native.score_rule(index, lowered, head, tail) == expected, (kind, name, head)
+
+
+def test_file_scores_in_c_for_its_own_formats(upstream_data, monkeypatch):
+    """File(path) with the default options takes one C call, and a class
+    whose score is replaced is scored in Python (and gets its own score)."""
+    path = os.path.join(upstream_data, "silence-44-s.flac")
+    for easy in (False, True):
+        options = _file._format_classes(easy)
+        chosen = _native.choose_by_score(path, path.lower().encode(), options, _file._score_rules())
+        assert chosen is not None and chosen[0].__name__ == "FLAC"
+    from cmutagen.flac import FLAC
+    monkeypatch.setattr(FLAC, "score", staticmethod(lambda filename, fileobj, header: 0))
+    assert _native.choose_by_score(path, b"x", _file._format_classes(False),
+                                   _file._score_rules()) is None
+    assert File(path) is None
+    monkeypatch.undo()
+    assert type(File(path)) is FLAC
+
+
+def test_c_choice_breaks_ties_by_class_name(tmp_path):
+    """Equal scores go to the class whose name sorts last, as in Python."""
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"OggS" + b"\x01vorbis" + b"OpusHead" + b"Speex   " + b"fLaC" + b"\x00" * 100)
+    options = _file._format_classes(False)
+    chosen = _native.choose_by_score(str(path), b"x.bin", options, _file._score_rules())
+    with open(path, "rb") as fileobj:
+        expected = _file._best_kind(options, "x.bin", fileobj)
+    assert chosen == expected

@@ -29,14 +29,21 @@
 #include "mp4.h"
 #include "pread.h"
 #include "read_path.h"
+#include "score.h"
 
 typedef struct native_state {
     PyObject *parse_error; /* _native.ParseError */
+    cm_py_score_names score_names;
 } native_state;
 
 static native_state *get_state(PyObject *module)
 {
     return (native_state *)PyModule_GetState(module);
+}
+
+const cm_py_score_names *cm_py_get_score_names(PyObject *module)
+{
+    return &get_state(module)->score_names;
 }
 
 static const char *part_name(cm_error_part part)
@@ -915,68 +922,6 @@ done:
     return result;
 }
 
-PyDoc_STRVAR(read_file_ends_doc,
-"read_file_ends(path, head, tail)\n--\n\n"
-"The first `head` bytes of the file at path and its last `tail` bytes (each\n"
-"fewer in a shorter file), in one open and two preads: what File() scores\n"
-"formats by.  Raises OSError as open() and read() would.");
-
-static PyObject *read_file_ends(PyObject *module, PyObject *args)
-{
-    (void)module;
-    PyObject *path_arg, *path;
-    Py_ssize_t head_len, tail_len;
-    if (!PyArg_ParseTuple(args, "Onn:read_file_ends", &path_arg, &head_len, &tail_len))
-        return NULL;
-    if (head_len < 0 || tail_len < 0 || head_len > 65536 || tail_len > 65536) {
-        PyErr_SetString(PyExc_ValueError, "read_file_ends reads 0 to 65536 bytes at each end");
-        return NULL;
-    }
-    if (!PyUnicode_FSConverter(path_arg, &path))
-        return NULL;
-    PyObject *head = NULL, *tail = NULL, *result = NULL;
-    struct stat st;
-    int fd;
-    do
-        fd = open(PyBytes_AS_STRING(path), O_RDONLY | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0 || fstat(fd, &st) != 0)
-        goto os_error;
-    /* A directory opens; reading it fails with EISDIR, as Python's open()
-     * reports it. */
-    if (S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        goto os_error;
-    }
-    uint64_t size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-    size_t want_head = size < (uint64_t)head_len ? (size_t)size : (size_t)head_len;
-    size_t want_tail = size < (uint64_t)tail_len ? (size_t)size : (size_t)tail_len;
-    head = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)want_head);
-    tail = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)want_tail);
-    if (!head || !tail)
-        goto done;
-    size_t got_head, got_tail;
-    if (!cm_py_pread(fd, (uint8_t *)PyBytes_AS_STRING(head), want_head, 0, &got_head) ||
-        !cm_py_pread(fd, (uint8_t *)PyBytes_AS_STRING(tail), want_tail, size - want_tail,
-                     &got_tail))
-        goto os_error;
-    /* A file that shrank since fstat: keep what was there. */
-    if ((got_head < want_head && _PyBytes_Resize(&head, (Py_ssize_t)got_head) != 0) ||
-        (got_tail < want_tail && _PyBytes_Resize(&tail, (Py_ssize_t)got_tail) != 0))
-        goto done;
-    result = PyTuple_Pack(2, head, tail);
-    goto done;
-os_error:
-    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_arg);
-done:
-    if (fd >= 0)
-        close(fd);
-    Py_DECREF(path);
-    Py_XDECREF(head);
-    Py_XDECREF(tail);
-    return result;
-}
-
 /* ---- for the extension's other files (declared in ogg.h) ---------------- */
 
 PyObject *cm_py_raise_parse_error(PyObject *module, const cm_error *err, PyObject *path)
@@ -1001,7 +946,9 @@ static PyMethodDef native_methods[] = {
      read_id3_doc},
     {"read_mpeg_info", read_mpeg_info, METH_VARARGS, read_mpeg_info_doc},
     {"read_mp3_file", read_mp3_file, METH_VARARGS, read_mp3_file_doc},
-    {"read_file_ends", read_file_ends, METH_VARARGS, read_file_ends_doc},
+    {"read_file_ends", cm_py_read_file_ends, METH_VARARGS, cm_py_read_file_ends_doc},
+    {"choose_by_score", cm_py_choose_by_score, METH_VARARGS, cm_py_choose_by_score_doc},
+    {"score_rule", cm_py_score_rule, METH_VARARGS, cm_py_score_rule_doc},
     {"id3_read_frames", (PyCFunction)(void (*)(void))cm_py_id3_read_frames, METH_FASTCALL,
      cm_py_id3_read_frames_doc},
     {"read_ogg", (PyCFunction)(void (*)(void))cm_py_read_ogg, METH_VARARGS | METH_KEYWORDS,
@@ -1037,18 +984,31 @@ static int native_exec(PyObject *module)
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
         if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0)
             return -1;
+    state->score_names.score = PyUnicode_InternFromString("score");
+    state->score_names.name = PyUnicode_InternFromString("__name__");
+    if (!state->score_names.score || !state->score_names.name)
+        return -1;
+    PyObject *rules = cm_py_score_rule_names();
+    if (!rules || PyModule_AddObject(module, "SCORE_RULES", rules) < 0) {
+        Py_XDECREF(rules);
+        return -1;
+    }
     return PyModule_AddStringConstant(module, "LIBRARY_VERSION", CM_VERSION_STRING);
 }
 
 static int native_traverse(PyObject *module, visitproc visit, void *arg)
 {
     Py_VISIT(get_state(module)->parse_error);
+    Py_VISIT(get_state(module)->score_names.score);
+    Py_VISIT(get_state(module)->score_names.name);
     return 0;
 }
 
 static int native_clear(PyObject *module)
 {
     Py_CLEAR(get_state(module)->parse_error);
+    Py_CLEAR(get_state(module)->score_names.score);
+    Py_CLEAR(get_state(module)->score_names.name);
     return 0;
 }
 

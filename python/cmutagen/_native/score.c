@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* File()'s choice of format for a path, in one call: the file's two ends
+ * read with one open, and each candidate class scored by a C copy of its
+ * score() rule.
+ *
+ * mutagen's File() asks every format class for a score of the file's name
+ * and first 128 bytes (APEv2's also looks at the last 160) and loads the
+ * best.  In Python that is one call per class, most of a File() call's own
+ * cost; here it is one C call.  The rules are the Python classes': the
+ * Python side maps each class's score function to a rule below by name
+ * (_file._NATIVE_SCORERS), so a class whose score is replaced, or a
+ * caller's own class, has no rule and File() scores in Python instead.
+ * tests/python/test_file_score.py holds every rule equal to its Python
+ * score on real and random headers and names. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pread.h"
+#include "score.h"
+
+enum { HEAD_BYTES = 128, TAIL_BYTES = 160 };
+
+/* What a rule sees: the name lowercased (UTF-8), the head and the tail. */
+typedef struct score_input {
+    const char *name;
+    size_t name_len;
+    const uint8_t *head;
+    size_t head_len;
+    const uint8_t *tail;
+    size_t tail_len;
+} score_input;
+
+static bool has_prefix(const uint8_t *data, size_t len, const char *prefix, size_t prefix_len)
+{
+    return len >= prefix_len && memcmp(data, prefix, prefix_len) == 0;
+}
+
+static bool contains(const uint8_t *data, size_t len, const char *needle, size_t needle_len)
+{
+    for (size_t i = 0; i + needle_len <= len; i++)
+        if (data[i] == (uint8_t)needle[0] && memcmp(data + i, needle, needle_len) == 0)
+            return true;
+    return false;
+}
+
+/* String-literal forms: the length is the literal's, less its NUL. */
+#define STARTS(in, lit) has_prefix((in)->head, (in)->head_len, (lit), sizeof(lit) - 1)
+#define HEAD_HAS(in, lit) contains((in)->head, (in)->head_len, (lit), sizeof(lit) - 1)
+#define TAIL_HAS(in, lit) contains((in)->tail, (in)->tail_len, (lit), sizeof(lit) - 1)
+#define NAME_ENDS(in, lit) \
+    ((in)->name_len >= sizeof(lit) - 1 && \
+     memcmp((in)->name + (in)->name_len - (sizeof(lit) - 1), (lit), sizeof(lit) - 1) == 0)
+
+static long score_mp3(const score_input *in)
+{
+    long score = NAME_ENDS(in, ".mp3") || NAME_ENDS(in, ".mp2") || NAME_ENDS(in, ".mpg") ||
+                 NAME_ENDS(in, ".mpeg");
+    if (STARTS(in, "ID3"))
+        score += 2;
+    /* MPEG-1 and MPEG-2 layer III frame syncs, with and without CRC */
+    if (STARTS(in, "\xff\xf2") || STARTS(in, "\xff\xf3") || STARTS(in, "\xff\xfa") ||
+        STARTS(in, "\xff\xfb"))
+        score += 2;
+    return score;
+}
+
+static long score_id3(const score_input *in)
+{
+    return STARTS(in, "ID3");
+}
+
+static long score_flac(const score_input *in)
+{
+    return STARTS(in, "fLaC") + NAME_ENDS(in, ".flac") * 3;
+}
+
+static long score_apev2(const score_input *in)
+{
+    return TAIL_HAS(in, "APETAGEX") - STARTS(in, "ID3");
+}
+
+static long score_mp4(const score_input *in)
+{
+    return HEAD_HAS(in, "ftyp") + HEAD_HAS(in, "mp4");
+}
+
+static long score_ogg_vorbis(const score_input *in)
+{
+    return STARTS(in, "OggS") * HEAD_HAS(in, "\x01vorbis");
+}
+
+static long score_ogg_opus(const score_input *in)
+{
+    return STARTS(in, "OggS") * HEAD_HAS(in, "OpusHead");
+}
+
+static long score_ogg_speex(const score_input *in)
+{
+    return STARTS(in, "OggS") * HEAD_HAS(in, "Speex   ");
+}
+
+static long score_ogg_flac(const score_input *in)
+{
+    return STARTS(in, "OggS") * (HEAD_HAS(in, "FLAC") + HEAD_HAS(in, "fLaC"));
+}
+
+static long score_ogg_theora(const score_input *in)
+{
+    return STARTS(in, "OggS") * (HEAD_HAS(in, "\x80theora") + HEAD_HAS(in, "\x81theora")) * 2;
+}
+
+/* By the "module.Class" whose score() each copies. */
+static const struct {
+    const char *name;
+    long (*score)(const score_input *);
+} RULES[] = {
+    {"mp3.MP3", score_mp3},
+    {"id3.ID3FileType", score_id3},
+    {"flac.FLAC", score_flac},
+    {"apev2.APEv2File", score_apev2},
+    {"mp4.MP4", score_mp4},
+    {"oggvorbis.OggVorbis", score_ogg_vorbis},
+    {"oggopus.OggOpus", score_ogg_opus},
+    {"oggspeex.OggSpeex", score_ogg_speex},
+    {"oggflac.OggFLAC", score_ogg_flac},
+    {"oggtheora.OggTheora", score_ogg_theora},
+};
+enum { RULE_COUNT = sizeof(RULES) / sizeof(RULES[0]) };
+
+PyObject *cm_py_score_rule_names(void)
+{
+    PyObject *names = PyTuple_New(RULE_COUNT);
+    for (Py_ssize_t i = 0; names && i < RULE_COUNT; i++) {
+        PyObject *name = PyUnicode_FromString(RULES[i].name);
+        if (!name) {
+            Py_CLEAR(names);
+            break;
+        }
+        PyTuple_SET_ITEM(names, i, name);
+    }
+    return names;
+}
+
+/* Read up to head_len bytes from the start of the file at path (an
+ * fsencoded bytes object) and up to tail_len from its end, into new bytes
+ * objects.  Errors are Python's: OSError with the file's name as given. */
+static int read_ends(PyObject *path_arg, PyObject *path, Py_ssize_t head_len, Py_ssize_t tail_len,
+                     PyObject **head_out, PyObject **tail_out)
+{
+    PyObject *head = NULL, *tail = NULL;
+    struct stat st;
+    int fd, status = -1;
+    Py_BEGIN_ALLOW_THREADS
+    do
+        fd = open(PyBytes_AS_STRING(path), O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    Py_END_ALLOW_THREADS
+    if (fd < 0 || fstat(fd, &st) != 0)
+        goto os_error;
+    /* A directory opens; reading it fails with EISDIR, as Python's open()
+     * reports it. */
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        goto os_error;
+    }
+    uint64_t size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+    size_t want_head = size < (uint64_t)head_len ? (size_t)size : (size_t)head_len;
+    size_t want_tail = size < (uint64_t)tail_len ? (size_t)size : (size_t)tail_len;
+    head = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)want_head);
+    tail = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)want_tail);
+    if (!head || !tail)
+        goto done;
+    size_t got_head, got_tail;
+    if (!cm_py_pread(fd, (uint8_t *)PyBytes_AS_STRING(head), want_head, 0, &got_head) ||
+        !cm_py_pread(fd, (uint8_t *)PyBytes_AS_STRING(tail), want_tail, size - want_tail,
+                     &got_tail))
+        goto os_error;
+    /* A file that shrank since fstat: keep what was there. */
+    if ((got_head < want_head && _PyBytes_Resize(&head, (Py_ssize_t)got_head) != 0) ||
+        (got_tail < want_tail && _PyBytes_Resize(&tail, (Py_ssize_t)got_tail) != 0))
+        goto done;
+    *head_out = head;
+    *tail_out = tail;
+    head = tail = NULL;
+    status = 0;
+    goto done;
+os_error:
+    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path_arg);
+done:
+    if (fd >= 0)
+        close(fd);
+    Py_XDECREF(head);
+    Py_XDECREF(tail);
+    return status;
+}
+
+const char cm_py_read_file_ends_doc[] =
+    "read_file_ends(path, head, tail)\n--\n\n"
+    "The first `head` bytes of the file at path and its last `tail` bytes (each\n"
+    "fewer in a shorter file), in one open and two preads.  Raises OSError as\n"
+    "open() and read() would.";
+
+PyObject *cm_py_read_file_ends(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *path_arg, *path, *head, *tail;
+    Py_ssize_t head_len, tail_len;
+    if (!PyArg_ParseTuple(args, "Onn:read_file_ends", &path_arg, &head_len, &tail_len))
+        return NULL;
+    if (head_len < 0 || tail_len < 0 || head_len > 65536 || tail_len > 65536) {
+        PyErr_SetString(PyExc_ValueError, "read_file_ends reads 0 to 65536 bytes at each end");
+        return NULL;
+    }
+    if (!PyUnicode_FSConverter(path_arg, &path))
+        return NULL;
+    int status = read_ends(path_arg, path, head_len, tail_len, &head, &tail);
+    Py_DECREF(path);
+    if (status != 0)
+        return NULL;
+    PyObject *result = PyTuple_Pack(2, head, tail);
+    Py_DECREF(head);
+    Py_DECREF(tail);
+    return result;
+}
+
+/* The rule of each option (an index into RULES) from rule_of, a dict of
+ * score function -> rule index; false (no error set) when an option has
+ * none. */
+static bool rules_of(PyObject *options, PyObject *rule_of, PyObject *score_attr,
+                     Py_ssize_t *rules, bool *failed)
+{
+    Py_ssize_t count = PyList_GET_SIZE(options);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *score = PyObject_GetAttr(PyList_GET_ITEM(options, i), score_attr);
+        if (!score) {
+            *failed = true;
+            return false;
+        }
+        PyObject *index = PyDict_GetItemWithError(rule_of, score);
+        Py_DECREF(score);
+        if (!index) {
+            *failed = PyErr_Occurred() != NULL;
+            return false;
+        }
+        Py_ssize_t rule = PyLong_AsSsize_t(index);
+        if (rule < 0 || rule >= RULE_COUNT) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "score rule index out of range");
+            *failed = true;
+            return false;
+        }
+        rules[i] = rule;
+    }
+    return true;
+}
+
+const char cm_py_choose_by_score_doc[] =
+    "choose_by_score(path, lowered_name, options, rule_of)\n--\n\n"
+    "(class, score) of the best of the classes in the list options for the file\n"
+    "at path, as File() chooses: lowered_name is the file's name, lowercased and\n"
+    "UTF-8 encoded; rule_of maps each class's score function to the index of\n"
+    "its rule (see SCORE_RULES).  None, reading nothing, when an option has no\n"
+    "rule.  Raises OSError as open() and read() would.";
+
+PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
+{
+    const cm_py_score_names *names = cm_py_get_score_names(module);
+    PyObject *path_arg, *name, *options, *rule_of;
+    if (!PyArg_ParseTuple(args, "OSO!O!:choose_by_score", &path_arg, &name, &PyList_Type, &options,
+                          &PyDict_Type, &rule_of))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(options);
+    if (count == 0 || count > 256)
+        Py_RETURN_NONE;
+    Py_ssize_t rules[256];
+    bool failed = false;
+    if (!rules_of(options, rule_of, names->score, rules, &failed)) {
+        if (failed)
+            return NULL;
+        Py_RETURN_NONE; /* an option without a rule: File() scores in Python */
+    }
+
+    PyObject *path, *head, *tail;
+    if (!PyUnicode_FSConverter(path_arg, &path))
+        return NULL;
+    int status = read_ends(path_arg, path, HEAD_BYTES, TAIL_BYTES, &head, &tail);
+    Py_DECREF(path);
+    if (status != 0)
+        return NULL;
+    score_input in = {
+        .name = PyBytes_AS_STRING(name),
+        .name_len = (size_t)PyBytes_GET_SIZE(name),
+        .head = (const uint8_t *)PyBytes_AS_STRING(head),
+        .head_len = (size_t)PyBytes_GET_SIZE(head),
+        .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
+        .tail_len = (size_t)PyBytes_GET_SIZE(tail),
+    };
+
+    /* The highest score wins; ties go to the class whose name sorts last,
+     * as in File()'s Python form. */
+    PyObject *best = NULL, *best_name = NULL, *result = NULL;
+    long best_score = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *kind = PyList_GET_ITEM(options, i);
+        long score = RULES[rules[i]].score(&in);
+        if (best && score < best_score)
+            continue;
+        PyObject *kind_name = PyObject_GetAttr(kind, names->name);
+        if (!kind_name)
+            goto done;
+        if (best && score == best_score) {
+            int later = PyObject_RichCompareBool(kind_name, best_name, Py_GT);
+            if (later <= 0) {
+                Py_DECREF(kind_name);
+                if (later < 0)
+                    goto done;
+                continue;
+            }
+        }
+        Py_XSETREF(best_name, kind_name);
+        best = kind;
+        best_score = score;
+    }
+    result = Py_BuildValue("(Ol)", best, best_score);
+done:
+    Py_XDECREF(best_name);
+    Py_DECREF(head);
+    Py_DECREF(tail);
+    return result;
+}
+
+const char cm_py_score_rule_doc[] =
+    "score_rule(index, lowered_name, head, tail)\n--\n\n"
+    "The score rule SCORE_RULES[index] gives (for tests).";
+
+PyObject *cm_py_score_rule(PyObject *module, PyObject *args)
+{
+    (void)module;
+    Py_ssize_t rule;
+    PyObject *name, *head, *tail;
+    if (!PyArg_ParseTuple(args, "nSSS:score_rule", &rule, &name, &head, &tail))
+        return NULL;
+    if (rule < 0 || rule >= RULE_COUNT) {
+        PyErr_SetString(PyExc_ValueError, "no such score rule");
+        return NULL;
+    }
+    score_input in = {
+        .name = PyBytes_AS_STRING(name),
+        .name_len = (size_t)PyBytes_GET_SIZE(name),
+        .head = (const uint8_t *)PyBytes_AS_STRING(head),
+        .head_len = (size_t)PyBytes_GET_SIZE(head),
+        .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
+        .tail_len = (size_t)PyBytes_GET_SIZE(tail),
+    };
+    return PyLong_FromLong(RULES[rule].score(&in));
+}
