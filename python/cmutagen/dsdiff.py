@@ -1,0 +1,264 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""DSDIFF audio stream information and tags.
+
+Philips' Direct Stream Digital Interchange File Format 1.5: an IFF-style
+file with a "FRM8" root chunk and big-endian 64-bit chunk sizes.  The
+stream information comes from the "PROP" chunk (of type "SND ": sample rate
+"FS  ", channels "CHNL", compression "CMPR") and from the sound data, "DSD "
+(plain DSD) or "DST " (DST compressed, with its frame count and rate in
+"FRTE").  The tag is an ID3v2 tag in an "ID3 " chunk.
+"""
+
+import struct
+
+from ._file import FileType, StreamInfo
+from ._util import convert_error, endswith, loadfile
+from ._iff import (IffChunk, IffContainerChunkMixin, IffFile, IffID3,
+                   InvalidChunk, error as _IffError)
+from .id3._util import ID3NoHeaderError, error as ID3Error
+
+__all__ = ["DSDIFF", "Open", "delete"]
+
+_chunk_header = struct.Struct(">4sQ")
+
+
+class error(_IffError):
+    pass
+
+
+class DSDIFFChunk(IffChunk):
+    """Representation of a single DSDIFF chunk"""
+
+    HEADER_SIZE = 12
+    _MAX_DATA_SIZE = 2 ** 64 - 1
+
+    @classmethod
+    def parse_header(cls, header):
+        return _chunk_header.unpack(header)
+
+    @classmethod
+    def get_class(cls, id):
+        if id in DSDIFFListChunk.LIST_CHUNK_IDS:
+            return DSDIFFListChunk
+        elif id == 'DST':
+            return DSTChunk
+        else:
+            return cls
+
+    def write_new_header(self, id_, size):
+        self._fileobj.write(_chunk_header.pack(id_, size))
+
+    def write_size(self):
+        self._fileobj.write(struct.pack('>Q', self.data_size))
+
+
+class DSDIFFListChunk(DSDIFFChunk, IffContainerChunkMixin):
+    """A DSDIFF chunk containing other chunks.
+    """
+
+    LIST_CHUNK_IDS = ['FRM8', 'PROP']
+
+    def parse_next_subchunk(self):
+        return DSDIFFChunk.parse(self._fileobj, self)
+
+    def __init__(self, fileobj, id, data_size, parent_chunk):
+        DSDIFFChunk.__init__(self, fileobj, id, data_size, parent_chunk)
+        self.init_container()
+
+
+class DSTChunk(DSDIFFChunk, IffContainerChunkMixin):
+    """A DSDIFF chunk containing other chunks.
+    """
+
+    def parse_next_subchunk(self):
+        return DSDIFFChunk.parse(self._fileobj, self)
+
+    def __init__(self, fileobj, id, data_size, parent_chunk):
+        DSDIFFChunk.__init__(self, fileobj, id, data_size, parent_chunk)
+        # The DST sound data chunk has no name before its children.
+        self.init_container(name_size=0)
+
+
+class DSDIFFFile(IffFile):
+    """Representation of a DSDIFF file"""
+
+    def __init__(self, fileobj):
+        super().__init__(DSDIFFChunk, fileobj)
+
+        if self.root.id != 'FRM8':
+            raise InvalidChunk("Root chunk must be a FRM8 chunk, got %r"
+                               % self.root)
+
+
+def _unpack_prefix(chunk, fmt):
+    """The values `fmt` (a struct.Struct) reads from the start of the
+    chunk's data, or None when the chunk is shorter than that."""
+    data = chunk._read(fmt.size)
+    if len(data) < fmt.size:
+        return None
+    return fmt.unpack(data)
+
+
+_u32 = struct.Struct(">L")
+_u16 = struct.Struct(">H")
+_fourcc = struct.Struct(">4s")
+_frte = struct.Struct(">LH")
+
+
+class DSDIFFInfo(StreamInfo):
+    """DSDIFF stream information.
+
+    Attributes:
+        channels (`int`): number of audio channels
+        length (`float`): file length in seconds, as a float
+        sample_rate (`int`): audio sampling rate in Hz
+        bits_per_sample (`int`): audio sample size (for DSD this is always 1)
+        bitrate (`int`): audio bitrate, in bits per second
+        compression (`str`): DSD (uncompressed) or DST
+    """
+
+    channels = 0
+    length = 0
+    sample_rate = 0
+    bits_per_sample = 1
+    bitrate = 0
+    compression = None
+
+    @convert_error(IOError, error)
+    def __init__(self, fileobj):
+        """Raises error"""
+
+        iff = DSDIFFFile(fileobj)
+        try:
+            prop_chunk = iff['PROP']
+        except KeyError as e:
+            raise error(str(e))
+
+        if prop_chunk.name == 'SND ':
+            self._read_sound_properties(prop_chunk)
+
+        if self.compression == 'DSD':  # not compressed
+            try:
+                dsd_chunk = iff['DSD']
+            except KeyError as e:
+                raise error(str(e))
+
+            # One bit per sample and channel.
+            sample_count = dsd_chunk.data_size * 8
+            if self.channels:
+                sample_count /= self.channels
+            if self.sample_rate != 0:
+                self.length = sample_count / self.sample_rate
+            self.bitrate = (self.channels * self.bits_per_sample *
+                            self.sample_rate)
+        elif self.compression == 'DST':
+            try:
+                dst_chunk = iff['DST']
+                frte_chunk = dst_chunk['FRTE']
+            except KeyError as e:
+                raise error(str(e))
+
+            values = _unpack_prefix(frte_chunk, _frte)
+            if values is not None:
+                frame_count, frame_rate = values
+                if frame_rate:
+                    self.length = frame_count / frame_rate
+                if frame_count:
+                    # What the DST frames take, the FRTE chunk aside.
+                    dst_bits = (dst_chunk.data_size - frte_chunk.size) * 8
+                    self.bitrate = dst_bits / frame_count * frame_rate
+
+    def _read_sound_properties(self, prop_chunk):
+        # A property chunk too short for its value ends the reading.
+        for chunk in prop_chunk.subchunks():
+            if chunk.id == 'FS':
+                values = _unpack_prefix(chunk, _u32)
+                if values is None:
+                    break
+                self.sample_rate, = values
+            elif chunk.id == 'CHNL':
+                values = _unpack_prefix(chunk, _u16)
+                if values is None:
+                    break
+                self.channels, = values
+            elif chunk.id == 'CMPR':
+                values = _unpack_prefix(chunk, _fourcc)
+                if values is None:
+                    break
+                try:
+                    self.compression = values[0].decode('ascii').rstrip()
+                except UnicodeDecodeError as e:
+                    raise error("invalid compression type: %s" % e)
+
+    def pprint(self):
+        return "%d channel DSDIFF (%s) @ %d bps, %s Hz, %.2f seconds" % (
+            self.channels, self.compression, self.bitrate, self.sample_rate,
+            self.length)
+
+
+class _DSDIFFID3(IffID3):
+    """A DSDIFF file with ID3v2 tags"""
+
+    def _load_file(self, fileobj):
+        return DSDIFFFile(fileobj)
+
+
+@convert_error(IOError, error)
+@loadfile(method=False, writable=True)
+def delete(filething):
+    """Completely removes the ID3 chunk from the DSDIFF file"""
+
+    try:
+        del DSDIFFFile(filething.fileobj)['ID3']
+    except KeyError:
+        pass
+
+
+class DSDIFF(FileType):
+    """DSDIFF(filething)
+
+    An DSDIFF audio file.
+
+    For tagging ID3v2 data is added to a chunk with the ID "ID3 ".
+
+    Arguments:
+        filething (filething)
+
+    Attributes:
+        tags (`mutagen.id3.ID3`)
+        info (`DSDIFFInfo`)
+    """
+
+    _mimes = ["audio/x-dff"]
+
+    @convert_error(IOError, error)
+    @loadfile()
+    def load(self, filething, **kwargs):
+        self.filename = filething.filename
+        fileobj = filething.fileobj
+
+        try:
+            self.tags = _DSDIFFID3(fileobj, **kwargs)
+        except ID3NoHeaderError:
+            self.tags = None
+        except ID3Error as e:
+            raise error(e)
+        else:
+            self.tags.filename = self.filename
+
+        fileobj.seek(0, 0)
+        self.info = DSDIFFInfo(fileobj)
+
+    def add_tags(self):
+        """Add empty ID3 tags to the file."""
+        if self.tags is None:
+            self.tags = _DSDIFFID3()
+        else:
+            raise error("an ID3 tag already exists")
+
+    @staticmethod
+    def score(filename, fileobj, header):
+        return header.startswith(b"FRM8") * 2 + endswith(filename, ".dff")
+
+
+Open = DSDIFF
