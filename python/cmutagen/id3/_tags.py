@@ -510,7 +510,11 @@ def _valid_v23_stamp(text):
 
 def _v24_stamps(years, dates, times):
     """The v2.4 time stamps for v2.3's TYER, TDAT and TIME texts, taken
-    side by side; a year that is not one is skipped."""
+    side by side, as ID3TimeStamps; a year that is not one is skipped.
+
+    The stamps are built from their parts, not parsed from text: every
+    part is digits a pattern below has matched, so the text they give is
+    the text mutagen would have parsed."""
     stamps = []
     for year, date, time in zip_longest(years, dates, times, fillvalue=""):
         # YYYY, or a full YYYY-MM-DD some taggers put in TYER; TDAT is
@@ -518,29 +522,18 @@ def _v24_stamps(years, dates, times):
         match = _V23_YEAR.fullmatch(year)
         if match is None:
             continue
-        stamp = match.group(1)
+        month = day = hour = minute = second = None
         if _valid_v23_stamp(date):
-            stamp += "-%s-%s" % (date[2:], date[:2])
+            day, month = int(date[:2]), int(date[2:])
         elif match.group(2):
-            stamp += match.group(2)
-        else:
-            stamps.append(stamp)
-            continue
-        if _valid_v23_stamp(time):
-            stamp += " %s:%s:00" % (time[:2], time[2:])
+            month, day = int(match.group(2)[1:3]), int(match.group(2)[4:6])
+        if month is not None and _valid_v23_stamp(time):
+            hour, minute, second = int(time[:2]), int(time[2:]), 0
+        stamp = ID3TimeStamp.__new__(ID3TimeStamp)
+        stamp.__dict__.update(year=int(match.group(1)), month=month, day=day, hour=hour,
+                              minute=minute, second=second)
         stamps.append(stamp)
     return stamps
-
-
-def _timestamp(stamp):
-    """ID3TimeStamp(stamp) for a stamp _v24_stamps made; a bare year (the
-    common case) without parsing it."""
-    if len(stamp) != 4:
-        return ID3TimeStamp(stamp)
-    value = ID3TimeStamp.__new__(ID3TimeStamp)
-    value.__dict__.update(year=int(stamp), month=None, day=None, hour=None,
-                          minute=None, second=None)
-    return value
 
 
 # Classes (ID3Tags and subclasses) whose frames the C reader may put into
@@ -768,11 +761,10 @@ class ID3Tags(DictProxy, Tags):
                     # TDRC(encoding=0, text=stamps) added, without
                     # validating values that are valid by construction.
                     frame = TDRC.__new__(TDRC)
-                    frame.__dict__.update(encoding=Encoding.LATIN1,
-                                          text=[_timestamp(stamp) for stamp in stamps])
+                    frame.__dict__.update(encoding=Encoding.LATIN1, text=stamps)
                     frames["TDRC"] = frame
                 else:
-                    self.add(TDRC(encoding=0, text=stamps))
+                    self.add(TDRC(encoding=0, text=[stamp.text for stamp in stamps]))
 
         tory = frames.get("TORY")
         if tory is not None and "TDOR" not in frames:
