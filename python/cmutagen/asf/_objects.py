@@ -159,7 +159,10 @@ class HeaderObject(BaseObject):
             if remaining_header < payload_size:
                 raise ASFHeaderError("invalid object size")
             if payload_size < 0:
-                # Smaller than its own head: what follows is no object.
+                # Smaller than its own head.  mutagen asks the file object
+                # for that negative count: a file refuses it (ValueError)
+                # unless it is -1, other file objects give the rest.
+                fileobj.read(payload_size)
                 raise ASFHeaderError("truncated")
             remaining_header -= payload_size
 
@@ -197,6 +200,9 @@ class HeaderObject(BaseObject):
         # + 30 for the header's own head, + 24 for the padding object's.
         needed_size = len(data) + 30 + 24
         content_size = get_size(fileobj) - available
+        if content_size < 0:
+            # The old header claims more than the file holds.
+            raise ASFHeaderError("truncated content")
         info = PaddingInfo(available - needed_size, content_size)
         padding = info._get_padding(padding_func)
 
@@ -271,14 +277,13 @@ class ExtendedContentDescriptionObject(BaseObject):
         for _ in range(num_attributes):
             name_length, = struct.unpack("<H", data[pos:pos + 2])
             pos += 2
-            name = data[pos:pos + name_length]
+            name = data[pos:pos + name_length].decode("utf-16-le").strip("\x00")
             pos += name_length
             value_type, value_length = struct.unpack("<HH", data[pos:pos + 4])
             pos += 4
             value = data[pos:pos + value_length]
             pos += value_length
 
-            name = name.decode("utf-16-le").strip("\x00")
             attr = ASFBaseAttribute._get_type(value_type)(data=value)
             asf._tags.setdefault(self.GUID, []).append((name, attr))
 
