@@ -17,7 +17,6 @@ NOT_YET_IMPLEMENTED = {
     "mutagen._tools.mid3cp", "mutagen._tools.mid3iconv", "mutagen._tools.mid3v2",
     "mutagen._tools.moggsplit", "mutagen._tools.mutagen_inspect",
     "mutagen._tools.mutagen_pony", "mutagen.aac", "mutagen.ac3", "mutagen.aiff",
-    "mutagen.asf", "mutagen.asf._attrs", "mutagen.asf._objects", "mutagen.asf._util",
     "mutagen.dsdiff", "mutagen.dsf",
     "mutagen.monkeysaudio", "mutagen.musepack",
     "mutagen.optimfrog", "mutagen.smf", "mutagen.tak", "mutagen.trueaudio",
