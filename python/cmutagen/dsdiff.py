@@ -90,12 +90,12 @@ class DSDIFFFile(IffFile):
                                % self.root)
 
 
-def _unpack_prefix(chunk, fmt):
+def _read_property(chunk, fmt):
     """The values `fmt` (a struct.Struct) reads from the start of the
-    chunk's data, or None when the chunk is shorter than that."""
+    chunk's data; InvalidChunk if the file ends before them."""
     data = chunk._read(fmt.size)
     if len(data) < fmt.size:
-        return None
+        raise InvalidChunk("Not enough data in %s chunk" % chunk.id)
     return fmt.unpack(data)
 
 
@@ -158,9 +158,9 @@ class DSDIFFInfo(StreamInfo):
             except KeyError as e:
                 raise error(str(e))
 
-            values = _unpack_prefix(frte_chunk, _frte)
-            if values is not None:
-                frame_count, frame_rate = values
+            # The frame count and rate (the chunk may be longer).
+            if frte_chunk.data_size >= _frte.size:
+                frame_count, frame_rate = _read_property(frte_chunk, _frte)
                 if frame_rate:
                     self.length = frame_count / frame_rate
                 if frame_count:
@@ -169,24 +169,18 @@ class DSDIFFInfo(StreamInfo):
                     self.bitrate = dst_bits / frame_count * frame_rate
 
     def _read_sound_properties(self, prop_chunk):
-        # A property chunk too short for its value ends the reading.
+        # A property chunk of the wrong size is passed over; one the file
+        # ends inside is an error.
         for chunk in prop_chunk.subchunks():
-            if chunk.id == 'FS':
-                values = _unpack_prefix(chunk, _u32)
-                if values is None:
-                    break
-                self.sample_rate, = values
-            elif chunk.id == 'CHNL':
-                values = _unpack_prefix(chunk, _u16)
-                if values is None:
-                    break
-                self.channels, = values
-            elif chunk.id == 'CMPR':
-                values = _unpack_prefix(chunk, _fourcc)
-                if values is None:
-                    break
+            if chunk.id == 'FS' and chunk.data_size == _u32.size:
+                self.sample_rate, = _read_property(chunk, _u32)
+            elif chunk.id == 'CHNL' and chunk.data_size >= _u16.size:
+                # The channel count, then an ID for each channel.
+                self.channels, = _read_property(chunk, _u16)
+            elif chunk.id == 'CMPR' and chunk.data_size >= _fourcc.size:
+                compression, = _read_property(chunk, _fourcc)
                 try:
-                    self.compression = values[0].decode('ascii').rstrip()
+                    self.compression = compression.decode('ascii').rstrip()
                 except UnicodeDecodeError as e:
                     raise error("invalid compression type: %s" % e)
 

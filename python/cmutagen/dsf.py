@@ -156,6 +156,9 @@ class DataChunk(DSFChunk):
 
     def load(self):
         self._read_fields(_data_chunk, b"data", "data")
+        # The size counts the chunk's header.
+        if self.chunk_size < DataChunk.CHUNK_SIZE:
+            raise error("DSF data header size mismatch")
 
     def pprint(self):
         return "data Chunk (Chunk Offset = %d, Chunk Size = %d)" % (
