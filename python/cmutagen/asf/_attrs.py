@@ -14,7 +14,7 @@ import sys
 from typing import Dict, Type
 
 from .._util import reraise, total_ordering
-from ._util import ASFError
+from ._util import ASFError, _decode_utf16
 
 
 class ASFBaseAttribute:
@@ -104,7 +104,7 @@ class ASFUnicodeAttribute(ASFBaseAttribute):
     def parse(self, data):
         try:
             # Writers pad with NULs on either side; none of them is text.
-            return data.decode("utf-16-le").strip("\x00")
+            return _decode_utf16(data).strip("\x00")
         except UnicodeDecodeError as e:
             reraise(ASFError, e, sys.exc_info()[2])
 

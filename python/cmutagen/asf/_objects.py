@@ -18,7 +18,7 @@ from typing import Dict, Type
 from .._tags import PaddingInfo
 from .._util import cdata, get_size
 from ._attrs import ASFBaseAttribute, ASFUnicodeAttribute
-from ._util import CODECS, ASFError, ASFHeaderError, bytes2guid, guid2bytes
+from ._util import CODECS, ASFError, ASFHeaderError, _decode_utf16, bytes2guid, guid2bytes
 
 _OBJECT_HEAD = struct.Struct("<16sQ")  # GUID, size including these 24 bytes
 _HEADER_HEAD = struct.Struct("<16sQLBB")  # + object count, two reserved bytes
@@ -99,33 +99,17 @@ def _read_upto(fileobj, size):
     return b"".join(chunks)
 
 
-class _HeaderReader:
-    """The objects of a header read one after the other, as mutagen reads
-    them, from a buffer filled by as few reads as possible: the rest of the
-    header is read at once when it is small, in blocks when it is not."""
-
-    def __init__(self, fileobj, header_left):
-        self._fileobj = fileobj
-        self._left = header_left  # bytes the header says follow, not yet buffered
-        self._buffer = b""
-        self._pos = 0
-        self._eof = False
-
-    def read(self, size):
-        end = self._pos + size
-        if end > len(self._buffer) and not self._eof:
-            want = end - len(self._buffer)
-            # Read ahead within the header: the next objects are there.
-            want = max(want, min(self._left, _READ_BLOCK))
-            more = _read_upto(self._fileobj, want)
-            self._eof = len(more) < want
-            self._left -= len(more)
-            self._buffer = self._buffer[self._pos:] + more
-            end -= self._pos
-            self._pos = 0
-        data = self._buffer[self._pos:end]
-        self._pos += len(data)
-        return data
+def _read_more(fileobj, buffer, pos, end, unread):
+    """(buffer, pos, unread) with buffer[pos:end] read where the file has
+    it: the bytes before pos are dropped, and up to a block more of the
+    header (whose unread bytes are ``unread``, 0 once the file ended) is
+    read ahead, since the next objects are there."""
+    if unread <= 0:
+        return buffer, pos, 0
+    want = max(end - len(buffer), min(unread, _READ_BLOCK))
+    more = _read_upto(fileobj, want)
+    unread = unread - len(more) if len(more) == want else 0
+    return buffer[pos:] + more, 0, unread
 
 
 @BaseObject._register
@@ -142,17 +126,21 @@ class HeaderObject(BaseObject):
 
         remaining_header, num_objects = cls.parse_size(fileobj)
         remaining_header -= 30
-        reader = _HeaderReader(fileobj, remaining_header)
+        # The objects are read one after the other, with the checks mutagen
+        # makes, from a buffer: one read when the header is small.
+        buffer, pos, unread = _read_more(fileobj, b"", 0, 0, remaining_header)
 
         for _ in range(num_objects):
             if remaining_header < 24:
                 raise ASFHeaderError("invalid header size")
-            head = reader.read(24)
-            if len(head) != 24:
-                raise ASFHeaderError("truncated")
+            if pos + 24 > len(buffer):
+                buffer, pos, unread = _read_more(fileobj, buffer, pos, pos + 24, unread)
+                if pos + 24 > len(buffer):
+                    raise ASFHeaderError("truncated")
             remaining_header -= 24
 
-            guid, size = _OBJECT_HEAD.unpack(head)
+            guid, size = _OBJECT_HEAD.unpack_from(buffer, pos)
+            pos += 24
             obj = BaseObject._get_object(guid)
 
             payload_size = size - 24
@@ -166,9 +154,14 @@ class HeaderObject(BaseObject):
                 raise ASFHeaderError("truncated")
             remaining_header -= payload_size
 
-            data = reader.read(payload_size)
-            if len(data) != payload_size:
-                raise ASFHeaderError("truncated")
+            end = pos + payload_size
+            if end > len(buffer):
+                buffer, pos, unread = _read_more(fileobj, buffer, pos, end, unread)
+                end = pos + payload_size
+                if end > len(buffer):
+                    raise ASFHeaderError("truncated")
+            data = buffer[pos:end]
+            pos = end
 
             try:
                 obj.parse(asf, data)
@@ -242,7 +235,7 @@ class ContentDescriptionObject(BaseObject):
             end = pos + length
             # An empty field (no terminator either) is no tag at all.
             if length > 0:
-                texts.append(data[pos:end].decode("utf-16-le").strip("\x00"))
+                texts.append(_decode_utf16(data[pos:end]).strip("\x00"))
             else:
                 texts.append(None)
             pos = end
@@ -277,7 +270,7 @@ class ExtendedContentDescriptionObject(BaseObject):
         for _ in range(num_attributes):
             name_length, = struct.unpack("<H", data[pos:pos + 2])
             pos += 2
-            name = data[pos:pos + name_length].decode("utf-16-le").strip("\x00")
+            name = _decode_utf16(data[pos:pos + name_length]).strip("\x00")
             pos += name_length
             value_type, value_length = struct.unpack("<HH", data[pos:pos + 4])
             pos += 4
@@ -384,7 +377,7 @@ def _codec_text(data):
     """A name in the codec list: NULs and spaces around it dropped; one
     that is no UTF-16 is empty."""
     try:
-        return data.decode("utf-16-le").strip("\x00").strip()
+        return _decode_utf16(data).strip("\x00").strip()
     except UnicodeDecodeError:
         return ""
 
@@ -464,7 +457,7 @@ def _parse_metadata_records(obj, asf, data, with_language):
         value = data[pos:pos + value_length]
         pos += value_length
 
-        name = name.decode("utf-16-le").strip("\x00")
+        name = _decode_utf16(name).strip("\x00")
         args = {"data": value, "stream": stream}
         if with_language:
             args["language"] = language

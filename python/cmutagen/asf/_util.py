@@ -7,6 +7,7 @@ usual ``XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX``.  CODECS maps the WAVE format
 tags (the registry of mmreg.h) onto the names ASFInfo.codec_type shows.
 """
 
+import codecs
 import struct
 from typing import List
 
@@ -48,6 +49,14 @@ def bytes2guid(s: bytes) -> str:
     # zero bytes in front.
     d, e = struct.unpack(">HQ", s[8:10] + b"\x00\x00" + s[10:])
     return "%08X-%04X-%04X-%04X-%012X" % (a, b, c, d, e)
+
+
+def _decode_utf16(data):
+    """data.decode("utf-16-le"), the same text or error, in one C call for
+    bytes (the method goes through the codec registry's Python wrapper)."""
+    if type(data) is not bytes:
+        return data.decode("utf-16-le")
+    return codecs.utf_16_le_decode(data, "strict", True)[0]
 
 
 # WAVE format tag -> codec name.
