@@ -294,13 +294,14 @@ def _scenarios(damaged):
     # moggsplit
     ogg = {"c.ogg": "chain.ogg", "m.spx": "multiplexed.spx", "e.ogg": "empty.ogg",
            "i.jpg": "image.jpg", "z.ogg": None, "x.y.ogg": "chain.ogg",
-           "sub/c.ogg": "chain.ogg"}
+           "sub/c.ogg": "chain.ogg", "n\udcff.ogg": "chain.ogg"}
     for argv in [["c.ogg"], ["--m3u", "c.ogg"], ["--m3u", "--extension=oga", "c.ogg"],
                  ["--pattern=%(stream)x_%(base)s.%(ext)s", "c.ogg"], ["--pattern=x", "c.ogg"],
                  ["--pattern=%(foo)s", "c.ogg"], ["--pattern=%(base)s-%(stream)d", "--m3u", "c.ogg"],
                  ["--m3u", "m.spx"], ["e.ogg"], ["missing.ogg", "c.ogg"], ["--m3u", "missing.ogg"],
                  ["i.jpg"], ["--m3u", "z.ogg"], ["c.ogg", "c.ogg", "--m3u"], ["--m3u", "x.y.ogg"],
-                 ["--m3u", "sub/c.ogg"], ["sub"], ["c.ogg", "--extension="]]:
+                 ["--m3u", "sub/c.ogg"], ["sub"], ["c.ogg", "--extension="],
+                 ["--m3u", "n\udcff.ogg"], ["n\udcff.ogg"]]:
         add("moggsplit", ogg, *argv)
     for name in damaged["ogg"]:
         add("moggsplit", {"d.ogg": name}, "--m3u", "d.ogg")

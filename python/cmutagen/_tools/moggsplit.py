@@ -21,7 +21,9 @@ def _split(filename, options):
     try:
         with open(filename, "rb") as fileobj:
             if options.m3u:
-                m3u = open(values["base"] + ".m3u", "wb")
+                # text in the locale's encoding, as mutagen writes it (a name
+                # it cannot encode fails the same way)
+                m3u = open(values["base"] + ".m3u", "w")
             while True:
                 try:
                     page = OggPage(fileobj)
@@ -33,7 +35,7 @@ def _split(filename, options):
                     name = options.pattern % values
                     out = outputs[page.serial] = open(name, "wb")
                     if m3u is not None:
-                        m3u.write(os.fsencode(name) + b"\r\n")
+                        m3u.write(name + "\r\n")
                 out.write(page.write())
     finally:
         # what was split before an error stays written
