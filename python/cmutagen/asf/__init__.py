@@ -14,7 +14,8 @@ a Padding Object at its end.
 from .._file import FileType, StreamInfo
 from .._tags import Tags
 from .._util import DictMixin, convert_error, loadfile, resize_bytes
-from . import _attrs, _objects, _util  # noqa: F401 (mutagen.asf has them)
+# Everything below is also a name of this module in mutagen (re-exported).
+from . import _attrs, _objects, _util  # noqa: F401
 from ._attrs import (ASFBaseAttribute, ASFBoolAttribute, ASFByteArrayAttribute,
                      ASFDWordAttribute, ASFGUIDAttribute, ASFQWordAttribute,
                      ASFUnicodeAttribute, ASFValue, ASFWordAttribute)
