@@ -223,7 +223,8 @@ def File(filething=None, options=None, easy=False, *, filename=None, fileobj=Non
         filename = thing.filename
         try:
             best = _native.choose_by_score(
-                filename, name.lower().encode("utf-8", "surrogatepass"),
+                filename, name.encode("utf-8", "surrogatepass"),
+                name.lower().encode("utf-8", "surrogatepass"),
                 options if type(options) is list else list(options), _score_rules())
         except OSError as e:
             raise MutagenError(e)

@@ -163,13 +163,16 @@ def _rule_classes():
 _NAMES = ["a.mp3", "A.MP3", "b.Flac", "c.ogg", "x.mpeg", "y.MPG", "z.mp2", "d.m4a", "e", "",
           "f.flac.bak", "\u00e9t\u00e9.FLAC", "g.tta", "h.TAK", "i.wv", "j.ape", "k.mpc", "l.ofr",
           "m.ofs", "n.aac", "o.ADTS", "p.ac3", "q.eac3", "r.mid", "s.dsf", "t.dff", "u.wav",
-          "v.aif", "w.aiff", "x.wma", "y.asf", "z.spx", "\udcff.mp3"]
+          "v.aif", "w.aiff", "x.wma", "y.asf", "z.spx", "\udcff.mp3", "A.DFF", "b.dff", "C.DSF",
+          "d.Wave", "e.AIFC", "f.adif", "\u212a.mp3", "x.mp\u212a"]
 
 _FRAGMENTS = [b"ID3", b"fLaC", b"OggS", b"\x01vorbis", b"OpusHead", b"Speex   ", b"FLAC",
               b"\x80theora", b"\x81theora", b"ftyp", b"mp4", b"APETAGEX", b"\xff\xfb", b"\xff\xf3",
               b"\xff\xf2", b"\xff\xfa", b"\xff\xf1", b"\x0b\x77", b"MThd", b"RIFF", b"WAVE",
               b"FORM", b"AIFF", b"DSD ", b"FRM8", b"wvpk", b"MAC ", b"MPCK", b"MP+", b"OFR ",
-              b"tBaK", b"TTA1", b"ADIF", b"0&\xb2u\x8ef\xcf\x11", b"\x00", b"\xff"]
+              b"tBaK", b"TTA1", b"ADIF", b"0&\xb2u\x8ef\xcf\x11",
+              b"0&\xb2u\x8ef\xcf\x11\xa6\xd9\x00\xaa\x00b\xcel", b"RIFF\x00\x00\x00\x00WAVE",
+              b"\x00", b"\xff"]
 
 
 def _random_ends(rng):
@@ -197,13 +200,14 @@ def test_c_score_rules_equal_the_python_scores(upstream_data, broken):
     rules = _rule_classes()
     assert len(rules) >= 10
     for name, head, tail in cases:
+        given = name.encode("utf-8", "surrogatepass")
         lowered = name.lower().encode("utf-8", "surrogatepass")
         for index, kind in rules:
             if kind.score is APEv2File.score:
                 expected = APEv2File._score_ends(name, tail, head)
             else:
                 expected = kind.score(name, _Untouchable(), head)
-            assert _native.score_rule(index, lowered, head, tail) == expected, (kind, name, head)
+            assert _native.score_rule(index, given, lowered, head, tail) == expected, (kind, name, head)
 
 
 def test_file_scores_in_c_for_its_own_formats(upstream_data, monkeypatch):
@@ -212,11 +216,12 @@ def test_file_scores_in_c_for_its_own_formats(upstream_data, monkeypatch):
     path = os.path.join(upstream_data, "silence-44-s.flac")
     for easy in (False, True):
         options = _file._format_classes(easy)
-        chosen = _native.choose_by_score(path, path.lower().encode(), options, _file._score_rules())
+        chosen = _native.choose_by_score(path, path.encode(), path.lower().encode(), options,
+                                         _file._score_rules())
         assert chosen is not None and chosen[0].__name__ == "FLAC"
     from cmutagen.flac import FLAC
     monkeypatch.setattr(FLAC, "score", staticmethod(lambda filename, fileobj, header: 0))
-    assert _native.choose_by_score(path, b"x", _file._format_classes(False),
+    assert _native.choose_by_score(path, b"x", b"x", _file._format_classes(False),
                                    _file._score_rules()) is None
     assert File(path) is None
     monkeypatch.undo()
@@ -228,7 +233,7 @@ def test_c_choice_breaks_ties_by_class_name(tmp_path):
     path = tmp_path / "x.bin"
     path.write_bytes(b"OggS" + b"\x01vorbis" + b"OpusHead" + b"Speex   " + b"fLaC" + b"\x00" * 100)
     options = _file._format_classes(False)
-    chosen = _native.choose_by_score(str(path), b"x.bin", options, _file._score_rules())
+    chosen = _native.choose_by_score(str(path), b"x.bin", b"x.bin", options, _file._score_rules())
     with open(path, "rb") as fileobj:
         expected = _file._best_kind(options, "x.bin", fileobj)
     assert chosen == expected

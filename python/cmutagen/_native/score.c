@@ -27,10 +27,14 @@
 
 enum { HEAD_BYTES = 128, TAIL_BYTES = 160 };
 
-/* What a rule sees: the name lowercased (UTF-8), the head and the tail. */
+/* What a rule sees: the name lowercased and as given (both UTF-8; most
+ * rules compare lowercased extensions, DSDIFF's compares the name as it
+ * is), the head and the tail. */
 typedef struct score_input {
     const char *name;
     size_t name_len;
+    const char *given_name;
+    size_t given_name_len;
     const uint8_t *head;
     size_t head_len;
     const uint8_t *tail;
@@ -54,9 +58,10 @@ static bool contains(const uint8_t *data, size_t len, const char *needle, size_t
 #define STARTS(in, lit) has_prefix((in)->head, (in)->head_len, (lit), sizeof(lit) - 1)
 #define HEAD_HAS(in, lit) contains((in)->head, (in)->head_len, (lit), sizeof(lit) - 1)
 #define TAIL_HAS(in, lit) contains((in)->tail, (in)->tail_len, (lit), sizeof(lit) - 1)
-#define NAME_ENDS(in, lit) \
-    ((in)->name_len >= sizeof(lit) - 1 && \
-     memcmp((in)->name + (in)->name_len - (sizeof(lit) - 1), (lit), sizeof(lit) - 1) == 0)
+#define ENDS_WITH(name, len, lit) \
+    ((len) >= sizeof(lit) - 1 && memcmp((name) + (len) - (sizeof(lit) - 1), (lit), sizeof(lit) - 1) == 0)
+#define NAME_ENDS(in, lit) ENDS_WITH((in)->name, (in)->name_len, lit)
+#define GIVEN_NAME_ENDS(in, lit) ENDS_WITH((in)->given_name, (in)->given_name_len, lit)
 
 static long score_mp3(const score_input *in)
 {
@@ -116,6 +121,41 @@ static long score_ogg_theora(const score_input *in)
     return STARTS(in, "OggS") * (HEAD_HAS(in, "\x80theora") + HEAD_HAS(in, "\x81theora")) * 2;
 }
 
+static long score_aac(const score_input *in)
+{
+    return (NAME_ENDS(in, ".aac") || NAME_ENDS(in, ".adts") || NAME_ENDS(in, ".adif")) +
+           STARTS(in, "ADIF");
+}
+
+static long score_asf(const score_input *in)
+{
+    /* the ASF Header Object's GUID, 75B22630-668E-11CF-A6D9-00AA0062CE6C */
+    return STARTS(in, "\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c") * 2;
+}
+
+static long score_aiff(const score_input *in)
+{
+    return STARTS(in, "FORM") * 2 + NAME_ENDS(in, ".aif") + NAME_ENDS(in, ".aiff") +
+           NAME_ENDS(in, ".aifc");
+}
+
+static long score_wave(const score_input *in)
+{
+    return STARTS(in, "RIFF") +
+           (in->head_len >= 12 && memcmp(in->head + 8, "WAVE", 4) == 0) +
+           NAME_ENDS(in, ".wav") + NAME_ENDS(in, ".wave");
+}
+
+static long score_dsdiff(const score_input *in)
+{
+    return STARTS(in, "FRM8") * 2 + GIVEN_NAME_ENDS(in, ".dff");
+}
+
+static long score_dsf(const score_input *in)
+{
+    return STARTS(in, "DSD ") * 2 + NAME_ENDS(in, ".dsf");
+}
+
 /* By the "module.Class" whose score() each copies. */
 static const struct {
     const char *name;
@@ -131,6 +171,12 @@ static const struct {
     {"oggspeex.OggSpeex", score_ogg_speex},
     {"oggflac.OggFLAC", score_ogg_flac},
     {"oggtheora.OggTheora", score_ogg_theora},
+    {"aac.AAC", score_aac},
+    {"asf.ASF", score_asf},
+    {"aiff.AIFF", score_aiff},
+    {"wave.WAVE", score_wave},
+    {"dsdiff.DSDIFF", score_dsdiff},
+    {"dsf.DSF", score_dsf},
 };
 enum { RULE_COUNT = sizeof(RULES) / sizeof(RULES[0]) };
 
@@ -262,19 +308,19 @@ static bool rules_of(PyObject *options, PyObject *rule_of, PyObject *score_attr,
 }
 
 const char cm_py_choose_by_score_doc[] =
-    "choose_by_score(path, lowered_name, options, rule_of)\n--\n\n"
+    "choose_by_score(path, name, lowered_name, options, rule_of)\n--\n\n"
     "(class, score) of the best of the classes in the list options for the file\n"
-    "at path, as File() chooses: lowered_name is the file's name, lowercased and\n"
-    "UTF-8 encoded; rule_of maps each class's score function to the index of\n"
+    "at path, as File() chooses: name and lowered_name are the file's name as\n"
+    "given and lowercased, UTF-8 encoded; rule_of maps each class's score function to the index of\n"
     "its rule (see SCORE_RULES).  None, reading nothing, when an option has no\n"
     "rule.  Raises OSError as open() and read() would.";
 
 PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
 {
     const cm_py_score_names *names = cm_py_get_score_names(module);
-    PyObject *path_arg, *name, *options, *rule_of;
-    if (!PyArg_ParseTuple(args, "OSO!O!:choose_by_score", &path_arg, &name, &PyList_Type, &options,
-                          &PyDict_Type, &rule_of))
+    PyObject *path_arg, *given_name, *name, *options, *rule_of;
+    if (!PyArg_ParseTuple(args, "OSSO!O!:choose_by_score", &path_arg, &given_name, &name,
+                          &PyList_Type, &options, &PyDict_Type, &rule_of))
         return NULL;
     Py_ssize_t count = PyList_GET_SIZE(options);
     if (count == 0 || count > 256)
@@ -297,6 +343,8 @@ PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
     score_input in = {
         .name = PyBytes_AS_STRING(name),
         .name_len = (size_t)PyBytes_GET_SIZE(name),
+        .given_name = PyBytes_AS_STRING(given_name),
+        .given_name_len = (size_t)PyBytes_GET_SIZE(given_name),
         .head = (const uint8_t *)PyBytes_AS_STRING(head),
         .head_len = (size_t)PyBytes_GET_SIZE(head),
         .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
@@ -337,15 +385,15 @@ done:
 }
 
 const char cm_py_score_rule_doc[] =
-    "score_rule(index, lowered_name, head, tail)\n--\n\n"
+    "score_rule(index, name, lowered_name, head, tail)\n--\n\n"
     "The score rule SCORE_RULES[index] gives (for tests).";
 
 PyObject *cm_py_score_rule(PyObject *module, PyObject *args)
 {
     (void)module;
     Py_ssize_t rule;
-    PyObject *name, *head, *tail;
-    if (!PyArg_ParseTuple(args, "nSSS:score_rule", &rule, &name, &head, &tail))
+    PyObject *given_name, *name, *head, *tail;
+    if (!PyArg_ParseTuple(args, "nSSSS:score_rule", &rule, &given_name, &name, &head, &tail))
         return NULL;
     if (rule < 0 || rule >= RULE_COUNT) {
         PyErr_SetString(PyExc_ValueError, "no such score rule");
@@ -354,6 +402,8 @@ PyObject *cm_py_score_rule(PyObject *module, PyObject *args)
     score_input in = {
         .name = PyBytes_AS_STRING(name),
         .name_len = (size_t)PyBytes_GET_SIZE(name),
+        .given_name = PyBytes_AS_STRING(given_name),
+        .given_name_len = (size_t)PyBytes_GET_SIZE(given_name),
         .head = (const uint8_t *)PyBytes_AS_STRING(head),
         .head_len = (size_t)PyBytes_GET_SIZE(head),
         .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
