@@ -109,10 +109,16 @@ _FORMATS = [
     ("oggvorbis", "OggVorbis", None),
     ("oggflac", "OggFLAC", None),
     ("flac", "FLAC", None),
+    ("aiff", "AIFF", None),
     ("apev2", "APEv2File", None),
     ("mp4", "MP4", "easymp4.EasyMP4"),
     ("id3", "ID3FileType", None),
+    ("asf", "ASF", None),
     ("oggopus", "OggOpus", None),
+    ("aac", "AAC", None),
+    ("dsf", "DSF", None),
+    ("dsdiff", "DSDIFF", None),
+    ("wave", "WAVE", None),
 ]
 
 
