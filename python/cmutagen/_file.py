@@ -75,6 +75,9 @@ class FileType(DictMixin):
             return self.tags.save(filething.fileobj, **kwargs)
 
     def pprint(self):
+        # A file object made without a file has no info to print: mutagen
+        # fails an assertion there.
+        assert self.info
         stream = "%s (%s)" % (self.info.pprint(), self.mime[0])
         try:
             tags = self.tags.pprint()

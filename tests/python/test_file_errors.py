@@ -219,3 +219,18 @@ def test_file_takes_filename_and_fileobj_keywords(real_mutagen, upstream_data):
     loaded = File(fileobj=io.BytesIO(data), filename=path)
     assert loaded.filename == real_mutagen.File(fileobj=io.BytesIO(data), filename=path).filename
     assert type(File(filename=path)).__name__ == "FLAC"
+
+
+def test_pprint_without_info_fails_as_mutagen(real_mutagen):
+    outcomes = []
+    for base in (cmutagen.FileType, real_mutagen.FileType):
+        kind = type("Kind", (base,), {})
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f = kind()
+        try:
+            f.pprint()
+        except Exception as e:
+            outcomes.append(type(e).__name__)
+    assert outcomes == ["AssertionError", "AssertionError"]
