@@ -286,6 +286,7 @@ class AAC(FileType):
 
     @loadfile()
     def load(self, filething):
+        self.filename = filething.filename
         self.info = AACInfo(filething.fileobj)
 
     def add_tags(self):

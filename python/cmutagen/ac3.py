@@ -236,6 +236,7 @@ class AC3(FileType):
 
     @loadfile()
     def load(self, filething):
+        self.filename = filething.filename
         self.info = AC3Info(filething.fileobj)
 
     def add_tags(self):
