@@ -119,6 +119,8 @@ _FORMATS = [
     ("asf", "ASF", None),
     ("oggopus", "OggOpus", None),
     ("aac", "AAC", None),
+    ("ac3", "AC3", None),
+    ("smf", "SMF", None),
     ("dsf", "DSF", None),
     ("dsdiff", "DSDIFF", None),
     ("wave", "WAVE", None),

@@ -164,14 +164,14 @@ _NAMES = ["a.mp3", "A.MP3", "b.Flac", "c.ogg", "x.mpeg", "y.MPG", "z.mp2", "d.m4
           "f.flac.bak", "\u00e9t\u00e9.FLAC", "g.tta", "h.TAK", "i.wv", "j.ape", "k.mpc", "l.ofr",
           "m.ofs", "n.aac", "o.ADTS", "p.ac3", "q.eac3", "r.mid", "s.dsf", "t.dff", "u.wav",
           "v.aif", "w.aiff", "x.wma", "y.asf", "z.spx", "\udcff.mp3", "A.DFF", "b.dff", "C.DSF",
-          "d.Wave", "e.AIFC", "f.adif", "\u212a.mp3", "x.mp\u212a"]
+          "d.Wave", "e.AIFC", "f.adif", "g.AC3", "h.eac3", "i.MIDI", "j.midi", "\u212a.mp3", "x.mp\u212a"]
 
 _FRAGMENTS = [b"ID3", b"fLaC", b"OggS", b"\x01vorbis", b"OpusHead", b"Speex   ", b"FLAC",
               b"\x80theora", b"\x81theora", b"ftyp", b"mp4", b"APETAGEX", b"\xff\xfb", b"\xff\xf3",
               b"\xff\xf2", b"\xff\xfa", b"\xff\xf1", b"\x0b\x77", b"MThd", b"RIFF", b"WAVE",
               b"FORM", b"AIFF", b"DSD ", b"FRM8", b"wvpk", b"MAC ", b"MPCK", b"MP+", b"OFR ",
               b"tBaK", b"TTA1", b"ADIF", b"0&\xb2u\x8ef\xcf\x11",
-              b"0&\xb2u\x8ef\xcf\x11\xa6\xd9\x00\xaa\x00b\xcel", b"RIFF\x00\x00\x00\x00WAVE",
+              b"0&\xb2u\x8ef\xcf\x11\xa6\xd9\x00\xaa\x00b\xcel", b"RIFF\x00\x00\x00\x00WAVE", b"\x0b\x77",
               b"\x00", b"\xff"]
 
 

@@ -28,8 +28,8 @@
 enum { HEAD_BYTES = 128, TAIL_BYTES = 160 };
 
 /* What a rule sees: the name lowercased and as given (both UTF-8; most
- * rules compare lowercased extensions, DSDIFF's compares the name as it
- * is), the head and the tail. */
+ * rules compare lowercased extensions, DSDIFF's and AC-3's compare the
+ * name as it is), the head and the tail. */
 typedef struct score_input {
     const char *name;
     size_t name_len;
@@ -156,6 +156,17 @@ static long score_dsf(const score_input *in)
     return STARTS(in, "DSD ") * 2 + NAME_ENDS(in, ".dsf");
 }
 
+static long score_ac3(const score_input *in)
+{
+    /* the AC-3 sync word; the extensions are matched as given */
+    return STARTS(in, "\x0b\x77") * 2 + (GIVEN_NAME_ENDS(in, ".ac3") || GIVEN_NAME_ENDS(in, ".eac3"));
+}
+
+static long score_smf(const score_input *in)
+{
+    return STARTS(in, "MThd") && (NAME_ENDS(in, ".mid") || NAME_ENDS(in, ".midi"));
+}
+
 /* By the "module.Class" whose score() each copies. */
 static const struct {
     const char *name;
@@ -177,6 +188,8 @@ static const struct {
     {"wave.WAVE", score_wave},
     {"dsdiff.DSDIFF", score_dsdiff},
     {"dsf.DSF", score_dsf},
+    {"ac3.AC3", score_ac3},
+    {"smf.SMF", score_smf},
 };
 enum { RULE_COUNT = sizeof(RULES) / sizeof(RULES[0]) };
 
