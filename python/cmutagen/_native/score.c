@@ -167,6 +167,21 @@ static long score_smf(const score_input *in)
     return STARTS(in, "MThd") && (NAME_ENDS(in, ".mid") || NAME_ENDS(in, ".midi"));
 }
 
+/* The input of a rule, from four bytes objects. */
+static score_input input_of(PyObject *given_name, PyObject *name, PyObject *head, PyObject *tail)
+{
+    return (score_input){
+        .name = PyBytes_AS_STRING(name),
+        .name_len = (size_t)PyBytes_GET_SIZE(name),
+        .given_name = PyBytes_AS_STRING(given_name),
+        .given_name_len = (size_t)PyBytes_GET_SIZE(given_name),
+        .head = (const uint8_t *)PyBytes_AS_STRING(head),
+        .head_len = (size_t)PyBytes_GET_SIZE(head),
+        .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
+        .tail_len = (size_t)PyBytes_GET_SIZE(tail),
+    };
+}
+
 /* By the "module.Class" whose score() each copies. */
 static const struct {
     const char *name;
@@ -353,16 +368,7 @@ PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
     Py_DECREF(path);
     if (status != 0)
         return NULL;
-    score_input in = {
-        .name = PyBytes_AS_STRING(name),
-        .name_len = (size_t)PyBytes_GET_SIZE(name),
-        .given_name = PyBytes_AS_STRING(given_name),
-        .given_name_len = (size_t)PyBytes_GET_SIZE(given_name),
-        .head = (const uint8_t *)PyBytes_AS_STRING(head),
-        .head_len = (size_t)PyBytes_GET_SIZE(head),
-        .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
-        .tail_len = (size_t)PyBytes_GET_SIZE(tail),
-    };
+    score_input in = input_of(given_name, name, head, tail);
 
     /* The highest score wins; ties go to the class whose name sorts last,
      * as in File()'s Python form. */
@@ -412,15 +418,6 @@ PyObject *cm_py_score_rule(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "no such score rule");
         return NULL;
     }
-    score_input in = {
-        .name = PyBytes_AS_STRING(name),
-        .name_len = (size_t)PyBytes_GET_SIZE(name),
-        .given_name = PyBytes_AS_STRING(given_name),
-        .given_name_len = (size_t)PyBytes_GET_SIZE(given_name),
-        .head = (const uint8_t *)PyBytes_AS_STRING(head),
-        .head_len = (size_t)PyBytes_GET_SIZE(head),
-        .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
-        .tail_len = (size_t)PyBytes_GET_SIZE(tail),
-    };
+    score_input in = input_of(given_name, name, head, tail);
     return PyLong_FromLong(RULES[rule].score(&in));
 }
