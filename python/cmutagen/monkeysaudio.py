@@ -13,7 +13,7 @@ Monkey's Audio SDK (http://www.monkeysaudio.com/).
 import struct
 
 from ._file import StreamInfo
-from ._util import convert_error, endswith
+from ._util import cdata, convert_error, endswith
 from .apev2 import APEv2File, delete, error
 
 __all__ = ["MonkeysAudio", "Open", "delete"]

@@ -13,7 +13,7 @@ tag in front of the stream is skipped.
 import struct
 
 from ._file import StreamInfo
-from ._util import convert_error, endswith, intround
+from ._util import cdata, convert_error, endswith, intround
 from .apev2 import APEv2File, delete, error
 from .id3._util import BitPaddedInt
 
@@ -32,8 +32,6 @@ _OLD_HEADER_SIZE = 32  # SV4-7 headers are read as one 32-byte block
 _SV8_MANDATORY = (b"SH", b"RG")
 # The packets a stream's audio starts with; every header packet precedes them.
 _SV8_STREAM_START = (b"AP", b"SE")
-# A packet size is at most 9 bytes of 7 bits each.
-_SV8_INT_LIMIT = 9
 
 
 class MusepackHeaderError(error):
