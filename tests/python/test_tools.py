@@ -402,7 +402,11 @@ def test_tools_match_mutagen(real_mutagen, upstream_data, tmp_path):
         json.dump(scenarios, h)
 
     theirs = _run_worker(ORACLE, "mutagen", scenario_file, sources)
-    ours = _run_worker(os.path.join(ROOT, "python"), "cmutagen", scenario_file, sources)
+    # The cmutagen this test process imported (the installed one under
+    # `make test`, whose extension is built; the source tree has none).
+    import cmutagen
+    ours = _run_worker(os.path.dirname(os.path.dirname(os.path.abspath(cmutagen.__file__))),
+                       "cmutagen", scenario_file, sources)
 
     mismatches = []
     for scenario, a, b in zip(scenarios, theirs, ours):
