@@ -109,7 +109,7 @@ conformance-update: install
 	$(PY) tests/conformance/run.py --update
 
 differential: install $(STAMP_ORACLE) conformance
-	$(PYTEST_ENV) $(PY) tests/differential/run.py --oracle $(ORACLE) --formats flac,mp3,id3,apev2,mp4,oggvorbis,oggopus,oggspeex,oggtheora,oggflac,aiff,wave,dsf,dsdiff,asf,aac,ac3,smf $(DATA) tests/broken
+	$(PYTEST_ENV) $(PY) tests/differential/run.py --oracle $(ORACLE) --formats flac,mp3,id3,apev2,mp4,oggvorbis,oggopus,oggspeex,oggtheora,oggflac,aiff,wave,dsf,dsdiff,asf,aac,ac3,smf,wavpack,musepack,monkeysaudio,optimfrog,tak,trueaudio $(DATA) tests/broken
 
 # libFuzzer targets (clang).  fuzz-smoke replays the committed corpora as a
 # regression test; `make fuzz FUZZ_SECONDS=600` fuzzes each target for real.

@@ -167,6 +167,36 @@ static long score_smf(const score_input *in)
     return STARTS(in, "MThd") && (NAME_ENDS(in, ".mid") || NAME_ENDS(in, ".midi"));
 }
 
+static long score_wavpack(const score_input *in)
+{
+    return STARTS(in, "wvpk") * 2;
+}
+
+static long score_musepack(const score_input *in)
+{
+    return STARTS(in, "MP+") + STARTS(in, "MPCK") + NAME_ENDS(in, ".mpc");
+}
+
+static long score_monkeysaudio(const score_input *in)
+{
+    return STARTS(in, "MAC ") + NAME_ENDS(in, ".ape");
+}
+
+static long score_optimfrog(const score_input *in)
+{
+    return STARTS(in, "OFR") + NAME_ENDS(in, ".ofr") + NAME_ENDS(in, ".ofs");
+}
+
+static long score_tak(const score_input *in)
+{
+    return STARTS(in, "tBaK") + NAME_ENDS(in, ".tak");
+}
+
+static long score_trueaudio(const score_input *in)
+{
+    return (STARTS(in, "ID3") || STARTS(in, "TTA")) + NAME_ENDS(in, ".tta") * 2;
+}
+
 /* The input of a rule, from four bytes objects. */
 static score_input input_of(PyObject *given_name, PyObject *name, PyObject *head, PyObject *tail)
 {
@@ -205,6 +235,12 @@ static const struct {
     {"dsf.DSF", score_dsf},
     {"ac3.AC3", score_ac3},
     {"smf.SMF", score_smf},
+    {"wavpack.WavPack", score_wavpack},
+    {"musepack.Musepack", score_musepack},
+    {"monkeysaudio.MonkeysAudio", score_monkeysaudio},
+    {"optimfrog.OptimFROG", score_optimfrog},
+    {"tak.TAK", score_tak},
+    {"trueaudio.TrueAudio", score_trueaudio},
 };
 enum { RULE_COUNT = sizeof(RULES) / sizeof(RULES[0]) };
 
