@@ -61,6 +61,7 @@ class MonkeysAudioInfo(StreamInfo):
         version (`float`): Monkey's Audio version, as a float (e.g. 3.99)
     """
 
+    @convert_error(IOError, MonkeysAudioHeaderError)
     def __init__(self, fileobj):
         header = fileobj.read(_HEADER_SIZE)
         if len(header) != _HEADER_SIZE or not header.startswith(_MAGIC):

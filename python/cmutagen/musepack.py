@@ -84,6 +84,7 @@ class MusepackInfo(StreamInfo):
     VorbisGain calls the peak).
     """
 
+    @convert_error(IOError, MusepackHeaderError)
     def __init__(self, fileobj):
         start = fileobj.tell()
         header = fileobj.read(4)

@@ -49,6 +49,7 @@ class OptimFROGInfo(StreamInfo):
             header does not say)
     """
 
+    @convert_error(IOError, OptimFROGHeaderError)
     def __init__(self, fileobj):
         header = fileobj.read(_HEADER_SIZE)
         if len(header) != _HEADER_SIZE or not header.startswith(_MAGIC):

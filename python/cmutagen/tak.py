@@ -112,6 +112,7 @@ class TAKInfo(StreamInfo):
     bitrate = 0
     encoder_info = ""
 
+    @convert_error(IOError, TAKHeaderError)
     def __init__(self, fileobj):
         if fileobj.read(len(_MAGIC)) != _MAGIC:
             raise TAKHeaderError("not a TAK file")

@@ -39,6 +39,7 @@ class TrueAudioInfo(StreamInfo):
         sample_rate (`int`): sample rate in Hz
     """
 
+    @convert_error(IOError, TrueAudioHeaderError)
     def __init__(self, fileobj, offset):
         # The stream starts after the ID3v2 tag (offset is its size).
         fileobj.seek(offset or 0)

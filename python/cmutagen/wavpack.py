@@ -58,9 +58,10 @@ class _WavPackHeader:
         self.crc = crc
 
     @classmethod
+    @convert_error(IOError, WavPackHeaderError)
     def from_fileobj(cls, fileobj):
         """The header at the file's position; WavPackHeaderError if there
-        is none there."""
+        is none there (or it cannot be read)."""
         data = fileobj.read(_HEADER.size)
         return cls._from_bytes(data)
 
@@ -87,7 +88,6 @@ class WavPackInfo(StreamInfo):
     """
 
     def __init__(self, fileobj):
-        start = fileobj.tell()
         try:
             header = _WavPackHeader.from_fileobj(fileobj)
         except WavPackHeaderError:
@@ -112,19 +112,19 @@ class WavPackInfo(StreamInfo):
 
         samples = header.total_samples
         if samples == -1:
-            samples = self._count_samples(fileobj, start, header)
+            samples = self._count_samples(fileobj, header)
         self.length = float(samples) / self.sample_rate
 
     @staticmethod
-    def _count_samples(fileobj, offset, header):
-        """The sample counts of the first block (header, at offset) and of
+    def _count_samples(fileobj, header):
+        """The sample counts of the block whose header was just read and of
         every block right after it, up to the first place without a block
         header."""
         samples = header.block_samples
         while True:
-            # The size counts the block after its first 8 bytes.
-            offset += 8 + header.block_size
-            fileobj.seek(offset, 0)
+            # The size counts the block after its first 8 bytes: the next
+            # one starts that far from the end of the block's header.
+            fileobj.seek(header.block_size + 8 - _HEADER.size, 1)
             try:
                 header = _WavPackHeader.from_fileobj(fileobj)
             except WavPackHeaderError:
