@@ -118,7 +118,8 @@ class MusepackInfo(StreamInfo):
         mandatory = list(_SV8_MANDATORY)
         key = fileobj.read(2)
         while True:
-            if len(key) != 2 or not b"A"[0] <= key[0] <= b"Z"[0]:
+            # Keys compare as two bytes between "AA" and "ZZ".
+            if len(key) != 2 or not b"AA" <= key <= b"ZZ":
                 raise MusepackHeaderError("Invalid frame key.")
             if key in _SV8_STREAM_START or not mandatory:
                 break

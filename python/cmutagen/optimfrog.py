@@ -20,7 +20,7 @@ __all__ = ["OptimFROG", "Open", "delete"]
 # Bits per sample by sample type (signed and unsigned of each size).
 SAMPLE_TYPE_BITS = {0: 8, 1: 8, 2: 16, 3: 16, 4: 24, 5: 24, 6: 32, 7: 32}
 
-_MAGIC = b"OFR"
+_MAGIC = b"OFR "
 # The header this module reads is read as one block of this size.
 _HEADER_SIZE = 76
 _HEADER = struct.Struct("<4sIIHBBIH")
@@ -92,7 +92,8 @@ class OptimFROG(APEv2File):
     @staticmethod
     def score(filename, fileobj, header):
         filename = filename.lower()
-        return (header.startswith(_MAGIC) + endswith(filename, ".ofr")
+        # The score is less strict than the reader about the magic.
+        return (header.startswith(_MAGIC[:3]) + endswith(filename, ".ofr")
                 + endswith(filename, ".ofs"))
 
 

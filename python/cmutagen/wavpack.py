@@ -111,7 +111,8 @@ class WavPackInfo(StreamInfo):
             self.bits_per_sample = ((flags & _BYTES_STORED) + 1) * 8
 
         samples = header.total_samples
-        if samples == -1:
+        # The total is only trusted in a first block that starts the stream.
+        if samples == -1 or header.block_index != 0:
             samples = self._count_samples(fileobj, header)
         self.length = float(samples) / self.sample_rate
 
