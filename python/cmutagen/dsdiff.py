@@ -27,7 +27,8 @@ class error(_IffError):
 
 
 class DSDIFFChunk(IffChunk):
-    """Representation of a single DSDIFF chunk"""
+    """One chunk of a DSDIFF file: a 4-byte ID, then the size of its data
+    as a big-endian u64 (12 header bytes in all)."""
 
     HEADER_SIZE = 12
     _MAX_DATA_SIZE = 2 ** 64 - 1
@@ -53,8 +54,7 @@ class DSDIFFChunk(IffChunk):
 
 
 class DSDIFFListChunk(DSDIFFChunk, IffContainerChunkMixin):
-    """A DSDIFF chunk containing other chunks.
-    """
+    """A "FRM8" or "PROP" chunk: a 4-byte type name, then child chunks."""
 
     LIST_CHUNK_IDS = ['FRM8', 'PROP']
 
@@ -67,8 +67,8 @@ class DSDIFFListChunk(DSDIFFChunk, IffContainerChunkMixin):
 
 
 class DSTChunk(DSDIFFChunk, IffContainerChunkMixin):
-    """A DSDIFF chunk containing other chunks.
-    """
+    """The "DST " sound data chunk, whose children ("FRTE" and the DST
+    frames) start right after its header, with no type name first."""
 
     def parse_next_subchunk(self):
         return DSDIFFChunk.parse(self._fileobj, self)
@@ -80,7 +80,8 @@ class DSTChunk(DSDIFFChunk, IffContainerChunkMixin):
 
 
 class DSDIFFFile(IffFile):
-    """Representation of a DSDIFF file"""
+    """The chunk tree of a DSDIFF file; the root must be a "FRM8" chunk
+    (InvalidChunk if not)."""
 
     def __init__(self, fileobj):
         super().__init__(DSDIFFChunk, fileobj)
@@ -106,15 +107,18 @@ _frte = struct.Struct(">LH")
 
 
 class DSDIFFInfo(StreamInfo):
-    """DSDIFF stream information.
+    """What the "PROP" and sound data chunks say about the stream.
 
     Attributes:
-        channels (`int`): number of audio channels
-        length (`float`): file length in seconds, as a float
-        sample_rate (`int`): audio sampling rate in Hz
-        bits_per_sample (`int`): audio sample size (for DSD this is always 1)
-        bitrate (`int`): audio bitrate, in bits per second
-        compression (`str`): DSD (uncompressed) or DST
+        channels (`int`): the channel count from "CHNL"
+        sample_rate (`int`): samples per second from "FS  "
+        bits_per_sample (`int`): 1, as DSD samples are single bits
+        compression (`str`): the "CMPR" type with trailing spaces stripped,
+            usually "DSD" or "DST"; None without a "CMPR" chunk
+        length (`float`): seconds of audio: for DSD, from the size of
+            the "DSD " chunk; for DST, the frame count over the frame rate
+        bitrate (`int`): bits per second; for DST, the average over the
+            compressed frames (a float then; 0 if there are no frames)
     """
 
     channels = 0
@@ -191,7 +195,7 @@ class DSDIFFInfo(StreamInfo):
 
 
 class _DSDIFFID3(IffID3):
-    """A DSDIFF file with ID3v2 tags"""
+    """The ID3v2 tag kept in the "ID3 " chunk of a DSDIFF file."""
 
     def _load_file(self, fileobj):
         return DSDIFFFile(fileobj)
@@ -200,7 +204,7 @@ class _DSDIFFID3(IffID3):
 @convert_error(IOError, error)
 @loadfile(method=False, writable=True)
 def delete(filething):
-    """Completely removes the ID3 chunk from the DSDIFF file"""
+    """Drop the "ID3 " chunk from a DSDIFF file, if it has one."""
 
     try:
         del DSDIFFFile(filething.fileobj)['ID3']
@@ -209,18 +213,16 @@ def delete(filething):
 
 
 class DSDIFF(FileType):
-    """DSDIFF(filething)
+    """DSDIFF(filething): a Philips DSDIFF (.dff) file.
 
-    An DSDIFF audio file.
-
-    For tagging ID3v2 data is added to a chunk with the ID "ID3 ".
+    Its tag is ID3v2, stored in an "ID3 " chunk of the "FRM8" root.
 
     Arguments:
         filething (filething)
 
     Attributes:
-        tags (`mutagen.id3.ID3`)
         info (`DSDIFFInfo`)
+        tags (`mutagen.id3.ID3` or `None`): None when there is no tag
     """
 
     _mimes = ["audio/x-dff"]
@@ -244,7 +246,7 @@ class DSDIFF(FileType):
         self.info = DSDIFFInfo(fileobj)
 
     def add_tags(self):
-        """Add empty ID3 tags to the file."""
+        """Give the file a new, empty ID3v2 tag; error if it has one."""
         if self.tags is None:
             self.tags = _DSDIFFID3()
         else:

@@ -23,7 +23,8 @@ class error(MutagenError):
 
 
 class DSFChunk:
-    """A generic chunk of a DSFFile."""
+    """Base of the DSF chunks: reads its chunk from where the file is
+    (unless ``create`` is set) and remembers that offset."""
 
     chunk_offset = 0
     chunk_header = "    "
@@ -63,7 +64,8 @@ _data_chunk = struct.Struct("<4sQ")
 
 
 class DSDChunk(DSFChunk):
-    """Represents the first chunk of a DSF file"""
+    """The "DSD " chunk that opens a DSF file: the total file size and
+    where the ID3v2 tag starts (0 for no tag)."""
 
     CHUNK_SIZE = 28
 
@@ -166,7 +168,8 @@ class DataChunk(DSFChunk):
 
 
 class _DSFID3(ID3):
-    """A DSF file with ID3v2 tags"""
+    """The ID3v2 tag at the offset the "DSD " chunk gives, at the end of
+    a DSF file."""
 
     def _pre_load_header(self, fileobj):
         fileobj.seek(0)
@@ -179,7 +182,9 @@ class _DSFID3(ID3):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def save(self, filething=None, v2_version=4, v23_sep='/', padding=None):
-        """Save ID3v2 data to the DSF file"""
+        """Write the tag to the end of the file (over the old tag, which is
+        cut off with anything after it) and update the "DSD " chunk's
+        tag offset and total size."""
 
         fileobj = filething.fileobj
         fileobj.seek(0)
@@ -221,18 +226,16 @@ class _DSFID3(ID3):
 
 
 class DSFInfo(StreamInfo):
-    """DSF audio stream information.
-
-    Information is parsed from the fmt chunk of the DSF file.
+    """Stream properties, computed from the "fmt " chunk on each access.
 
     Attributes:
-        length (`float`): audio length, in seconds.
-        channels (`int`): The number of audio channels.
-        sample_rate (`int`):
-            Sampling frequency, in Hz.
-            (2822400, 5644800, 11289600, or 22579200)
-        bits_per_sample (`int`): The audio sample size.
-        bitrate (`int`): The audio bitrate.
+        channels (`int`): the channel count
+        sample_rate (`int`): samples per second, as the chunk states it
+            (2822400 for DSD64, doubled for each step up)
+        bits_per_sample (`int`): bits per sample as stored (the format
+            allows 1 or 8)
+        length (`float`): the sample count over the sample rate, in seconds
+        bitrate (`int`): sample rate x bits per sample x channels
     """
 
     def __init__(self, fmt_chunk):
@@ -279,14 +282,16 @@ class DSFFile:
 
 
 class DSF(FileType):
-    """An DSF audio file.
+    """DSF(filething): a Sony DSD Stream File (.dsf).
+
+    Its tag is ID3v2, at the end of the file.
 
     Arguments:
         filething (filething)
 
     Attributes:
         info (`DSFInfo`)
-        tags (`mutagen.id3.ID3Tags` or `None`)
+        tags (`mutagen.id3.ID3Tags` or `None`): None when there is no tag
     """
 
     _mimes = ["audio/dsf"]
@@ -297,7 +302,7 @@ class DSF(FileType):
             endswith(filename.lower(), ".dsf")
 
     def add_tags(self):
-        """Add a DSF tag block to the file."""
+        """Give the file a new, empty ID3v2 tag; error if it has one."""
 
         if self.tags is None:
             self.tags = _DSFID3()
@@ -331,10 +336,12 @@ class DSF(FileType):
 @convert_error(IOError, error)
 @loadfile(method=False, writable=True)
 def delete(filething):
-    """Remove tags from a file.
+    """Cut the ID3v2 tag off the end of a DSF file and clear the tag offset
+    in its "DSD " chunk; a file without a tag is left alone.
 
-    Args:
+    Arguments:
         filething (filething)
+
     Raises:
         mutagen.MutagenError
     """

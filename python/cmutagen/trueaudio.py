@@ -57,17 +57,19 @@ class TrueAudioInfo(StreamInfo):
 
 
 class TrueAudio(ID3FileType):
-    """TrueAudio(filething, ID3=None)
+    """TrueAudio(filething, ID3=None): a True Audio (.tta) file.
 
-    A True Audio file.
+    An ID3v2 tag at the start, if any, is read with ``ID3`` (by default
+    the class's own ``ID3``); the "TTA" header after it gives the stream
+    information.
 
     Arguments:
         filething (filething)
-        ID3 (mutagen.id3.ID3)
+        ID3 (mutagen.id3.ID3): the tag class to load with, or None
 
     Attributes:
         info (`TrueAudioInfo`)
-        tags (`mutagen.id3.ID3`)
+        tags (`mutagen.id3.ID3` or `None`): None when there is no tag
     """
 
     _Info = TrueAudioInfo
