@@ -45,23 +45,14 @@ _MAX_SHORT_VALUE = 0xFFFF
 
 
 class ASFInfo(StreamInfo):
-    """ASFInfo()
-
-    ASF stream information.
-
-    Attributes:
-        length (`float`): "Length in seconds
-        sample_rate (`int`): Sample rate in Hz
-        bitrate (`int`): Bitrate in bps
-        channels (`int`): Number of channels
-        codec_type (`mutagen.text`): Name of the codec type of the first
-            audio stream or an empty string if unknown. Example:
-            ``Windows Media Audio 9 Standard``
-        codec_name (`mutagen.text`): Name and maybe version of the codec used.
-            Example: ``Windows Media Audio 9.1``
-        codec_description (`mutagen.text`): Further information on the codec
-            used. Example: ``64 kbps, 48 kHz, stereo 2-pass CBR``
-    """
+    """What the header says about the audio.  ``length`` is the play
+    duration less the preroll, in seconds (File Properties); ``channels``,
+    ``sample_rate`` (Hz) and ``bitrate`` (bits per second) come from the
+    audio format of the last Stream Properties Object read.  The Codec
+    List's first audio entry gives ``codec_name`` and ``codec_description``
+    (trimmed), and ``codec_type``, the name of its WAVE format tag ("" when
+    the tag is not known).  Each is 0 or "" when the header lacks the
+    object."""
 
     length = 0.0
     sample_rate = 0
@@ -81,9 +72,7 @@ class ASFInfo(StreamInfo):
         self.codec_description = ""
 
     def pprint(self):
-        """Returns:
-            text: a stream information text summary
-        """
+        """One line: codec, bitrate, sample rate, channels and length."""
         s = "ASF (%s) %d bps, %s Hz, %d channels, %.2f seconds" % (
             self.codec_type or self.codec_name or "???", self.bitrate,
             self.sample_rate, self.channels, self.length)
@@ -91,10 +80,10 @@ class ASFInfo(StreamInfo):
 
 
 class ASFTags(list, DictMixin, Tags):
-    """ASFTags()
-
-    Dictionary containing ASF attributes.
-    """
+    """The attributes of the file, as a list of (name, value) pairs that
+    also works like a dict from a name to the list of its values.  The
+    values are ASF attribute objects (see _attrs); a name may occur more
+    than once."""
 
     def __getitem__(self, key):
         """The values of the key, as a new list (a slice: the pairs)."""
@@ -174,17 +163,9 @@ class ASFTags(list, DictMixin, Tags):
 
 
 class ASF(FileType):
-    """ASF(filething)
-
-    An ASF file, probably containing WMA or WMV.
-
-    Arguments:
-        filething (filething)
-
-    Attributes:
-        info (`ASFInfo`)
-        tags (`ASFTags`)
-    """
+    """A file in Microsoft's Advanced Systems Format (usually .wma or
+    .wmv), read from ``filething``: ``info`` (ASFInfo) and ``tags``
+    (ASFTags, present even when the file has none)."""
 
     _mimes = ["audio/x-ms-wma", "audio/x-ms-wmv", "video/x-ms-asf",
               "audio/x-wma", "video/x-wmv"]
@@ -195,13 +176,9 @@ class ASF(FileType):
     @convert_error(IOError, error)
     @loadfile()
     def load(self, filething):
-        """load(filething)
-
-        Args:
-            filething (filething)
-        Raises:
-            mutagen.MutagenError
-        """
+        """Parse the header of ``filething``: the stream information and
+        the attributes of its four tag objects.  A file that is no ASF or a
+        damaged header raises an error of this module."""
         self.filename = filething.filename
         self.info = ASFInfo()
         self.tags = ASFTags()
@@ -216,16 +193,10 @@ class ASF(FileType):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def save(self, filething=None, padding=None):
-        """save(filething=None, padding=None)
-
-        Save tag changes back to the loaded file.
-
-        Args:
-            filething (filething)
-            padding (:obj:`mutagen.PaddingFunction`)
-        Raises:
-            mutagen.MutagenError
-        """
+        """Write the tags into the header of ``filething`` (by default the
+        file loaded), every tag object included even if empty, and end the
+        header with one Padding Object whose size ``padding`` (a function of
+        a PaddingInfo) may choose."""
         self._save(filething, padding)
 
     def _save(self, filething, padding):
@@ -291,13 +262,8 @@ class ASF(FileType):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def delete(self, filething=None):
-        """delete(filething=None)
-
-        Args:
-            filething (filething)
-        Raises:
-            mutagen.MutagenError
-        """
+        """Clear the tags and write the header back with empty tag objects
+        and no padding left over."""
         self.tags.clear()
         self._save(filething, lambda info: 0)
 

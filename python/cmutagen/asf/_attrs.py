@@ -18,7 +18,8 @@ from ._util import ASFError, _decode_utf16
 
 
 class ASFBaseAttribute:
-    """Generic attribute."""
+    """An attribute value of any type: ``value``, and the ``language`` and
+    ``stream`` it belongs to (None if not set).  Subclasses are the data types."""
 
     TYPE: int
 
@@ -45,13 +46,12 @@ class ASFBaseAttribute:
 
     @classmethod
     def _get_type(cls, type_):
-        """Raises KeyError"""
+        """The class of data type ``type_``; KeyError for an unknown one."""
         return cls._TYPES[type_]
 
     def _validate(self, value):
-        """Raises TypeError or ValueError in case the user supplied value
-        isn't valid.
-        """
+        """``value`` as this type stores it; a TypeError or ValueError
+        when it does not fit.  The base class takes anything."""
         return value
 
     def data_size(self):
@@ -92,12 +92,8 @@ class ASFBaseAttribute:
 @ASFBaseAttribute._register
 @total_ordering
 class ASFUnicodeAttribute(ASFBaseAttribute):
-    """Unicode string attribute.
-
-    ::
-
-        ASFUnicodeAttribute(u'some text')
-    """
+    """Text (type 0): a str, stored as UTF-16-LE with a NUL at the end,
+    e.g. ``ASFUnicodeAttribute("Abbey Road")``."""
 
     TYPE = 0
 
@@ -137,12 +133,8 @@ class ASFUnicodeAttribute(ASFBaseAttribute):
 @ASFBaseAttribute._register
 @total_ordering
 class ASFByteArrayAttribute(ASFBaseAttribute):
-    """Byte array attribute.
-
-    ::
-
-        ASFByteArrayAttribute(b'1234')
-    """
+    """Raw data (type 1): a bytes value kept as it is, e.g.
+    ``ASFByteArrayAttribute(b"\\x00\\x01")``."""
 
     TYPE = 1
 
@@ -180,12 +172,8 @@ class ASFByteArrayAttribute(ASFBaseAttribute):
 @ASFBaseAttribute._register
 @total_ordering
 class ASFBoolAttribute(ASFBaseAttribute):
-    """Bool attribute.
-
-    ::
-
-        ASFBoolAttribute(True)
-    """
+    """A truth value (type 2), e.g. ``ASFBoolAttribute(False)``: four bytes
+    in the Extended Content Description, two in the Metadata objects."""
 
     TYPE = 2
 
@@ -274,17 +262,20 @@ def _int_attribute(name, type_, fmt, doc):
 
 
 ASFDWordAttribute = _int_attribute(
-    "ASFDWordAttribute", 3, "<L", "DWORD attribute.\n\n    ::\n\n        ASFDWordAttribute(42)\n    ")
+    "ASFDWordAttribute", 3, "<L",
+    "An unsigned 32-bit integer (type 3), e.g. ``ASFDWordAttribute(7)``.")
 ASFQWordAttribute = _int_attribute(
-    "ASFQWordAttribute", 4, "<Q", "QWORD attribute.\n\n    ::\n\n        ASFQWordAttribute(42)\n    ")
+    "ASFQWordAttribute", 4, "<Q",
+    "An unsigned 64-bit integer (type 4), e.g. ``ASFQWordAttribute(7)``.")
 ASFWordAttribute = _int_attribute(
-    "ASFWordAttribute", 5, "<H", "WORD attribute.\n\n    ::\n\n        ASFWordAttribute(42)\n    ")
+    "ASFWordAttribute", 5, "<H",
+    "An unsigned 16-bit integer (type 5), e.g. ``ASFWordAttribute(7)``.")
 
 
 @ASFBaseAttribute._register
 @total_ordering
 class ASFGUIDAttribute(ASFBaseAttribute):
-    """GUID attribute."""
+    """A GUID (type 6): its 16 bytes, kept as they are."""
 
     TYPE = 6
 
@@ -320,16 +311,11 @@ class ASFGUIDAttribute(ASFBaseAttribute):
 
 
 def ASFValue(value, kind, **kwargs):
-    """Create a tag value of a specific kind.
-
-    ::
-
-        ASFValue(u"My Value", UNICODE)
-
-    :rtype: ASFBaseAttribute
-    :raises TypeError: in case a wrong type was passed
-    :raises ValueError: in case the value can't be be represented as ASFValue.
-    """
+    """An attribute of data type ``kind`` (UNICODE, BYTEARRAY, BOOL, DWORD,
+    QWORD, WORD or GUID) holding ``value``; ``kwargs`` (``language``,
+    ``stream``) go to its constructor.  For example
+    ``ASFValue(3, WORD, stream=1)``.  An unknown kind raises ValueError, a
+    value the type cannot hold TypeError or ValueError."""
 
     try:
         attr_type = ASFBaseAttribute._get_type(kind)

@@ -32,7 +32,9 @@ _MAX_READ = 16 * 1024 * 1024
 
 
 class BaseObject:
-    """Base ASF object."""
+    """An object of the header: its GUID, its payload (``data``) and, for
+    container objects, the ``objects`` inside.  Written back as read unless
+    a subclass renders it."""
 
     GUID: bytes
     _TYPES: "Dict[bytes, Type[BaseObject]]" = {}
@@ -77,7 +79,7 @@ class BaseObject:
 
 
 class UnknownObject(BaseObject):
-    """Unknown ASF object."""
+    """An object of a GUID this module does not know, kept as read."""
 
     def __init__(self, guid):
         super().__init__()
@@ -114,13 +116,14 @@ def _read_more(fileobj, buffer, pos, end, unread):
 
 @BaseObject._register
 class HeaderObject(BaseObject):
-    """ASF header."""
+    """The Header Object, which holds all the other header objects."""
 
     GUID = guid2bytes("75B22630-668E-11CF-A6D9-00AA0062CE6C")
 
     @classmethod
     def parse_full(cls, asf, fileobj):
-        """Raises ASFHeaderError"""
+        """Read the header from ``fileobj`` (at its start), parsing each
+        object into ``asf``; ASFHeaderError when it is damaged."""
 
         header = cls()
 
@@ -173,10 +176,8 @@ class HeaderObject(BaseObject):
 
     @classmethod
     def parse_size(cls, fileobj):
-        """Returns (size, num_objects)
-
-        Raises ASFHeaderError
-        """
+        """(header size, object count) from the 30 bytes at the file
+        position; ASFHeaderError when they are not an ASF header."""
 
         header = fileobj.read(30)
         if len(header) != 30 or header[:16] != HeaderObject.GUID:
@@ -214,7 +215,8 @@ class HeaderObject(BaseObject):
 
 @BaseObject._register
 class ContentDescriptionObject(BaseObject):
-    """Content description."""
+    """The Content Description Object: title, author, copyright,
+    description and rating."""
 
     GUID = guid2bytes("75B22633-668E-11CF-A6D9-00AA0062CE6C")
 
@@ -259,7 +261,8 @@ class ContentDescriptionObject(BaseObject):
 
 @BaseObject._register
 class ExtendedContentDescriptionObject(BaseObject):
-    """Extended content description."""
+    """The Extended Content Description Object: named attributes of the
+    whole file."""
 
     GUID = guid2bytes("D2D0A440-E307-11D2-97F0-00A0C95EA850")
 
@@ -289,7 +292,7 @@ class ExtendedContentDescriptionObject(BaseObject):
 
 @BaseObject._register
 class FilePropertiesObject(BaseObject):
-    """File properties."""
+    """The File Properties Object: the play duration and preroll."""
 
     GUID = guid2bytes("8CABDCA1-A947-11CF-8EE4-00C00C205365")
 
@@ -306,7 +309,8 @@ class FilePropertiesObject(BaseObject):
 
 @BaseObject._register
 class StreamPropertiesObject(BaseObject):
-    """Stream properties."""
+    """The Stream Properties Object: channels, sample rate and bitrate of
+    an audio stream."""
 
     GUID = guid2bytes("B7DC0791-A9B7-11CF-8EE6-00C00C205365")
 
@@ -322,12 +326,14 @@ class StreamPropertiesObject(BaseObject):
 
 @BaseObject._register
 class CodecListObject(BaseObject):
-    """Codec List"""
+    """The Codec List Object: the codecs the streams use."""
 
     GUID = guid2bytes("86D15240-311D-11D0-A3A4-00A0C90348F6")
 
     def _parse_entry(self, data, offset):
-        """can raise cdata.error"""
+        """(offset after it, type, name, description, codec type name) of the
+        Codec List entry at ``offset``; cdata.error when ``data`` ends
+        early."""
 
         type_, offset = cdata.uint16_le_from(data, offset)
 
@@ -384,35 +390,36 @@ def _codec_text(data):
 
 @BaseObject._register
 class PaddingObject(BaseObject):
-    """Padding object"""
+    """The Padding Object: zero bytes left for the header to grow."""
 
     GUID = guid2bytes("1806D474-CADF-4509-A4BA-9AABCB96AAE8")
 
 
 @BaseObject._register
 class StreamBitratePropertiesObject(BaseObject):
-    """Stream bitrate properties"""
+    """The Stream Bitrate Properties Object, kept as read."""
 
     GUID = guid2bytes("7BF875CE-468D-11D1-8D82-006097C9A2B2")
 
 
 @BaseObject._register
 class ContentEncryptionObject(BaseObject):
-    """Content encryption"""
+    """The Content Encryption Object (DRM), kept as read."""
 
     GUID = guid2bytes("2211B3FB-BD23-11D2-B4B7-00A0C955FC6E")
 
 
 @BaseObject._register
 class ExtendedContentEncryptionObject(BaseObject):
-    """Extended content encryption"""
+    """The Extended Content Encryption Object (DRM), kept as read."""
 
     GUID = guid2bytes("298AE614-2622-4C17-B935-DAE07EE9289C")
 
 
 @BaseObject._register
 class HeaderExtensionObject(BaseObject):
-    """Header extension."""
+    """The Header Extension Object: more objects (among them the Metadata
+    and Metadata Library) after its reserved fields."""
 
     GUID = guid2bytes("5FBF03B5-A92E-11CF-8EE3-00C00C205365")
 
@@ -470,7 +477,8 @@ def _parse_metadata_records(obj, asf, data, with_language):
 
 @BaseObject._register
 class MetadataObject(BaseObject):
-    """Metadata description."""
+    """The Metadata Object (in the Header Extension): attributes that
+    belong to one stream."""
 
     GUID = guid2bytes("C5F8CBEA-5BAF-4877-8467-AA8C44FA4CCA")
 
@@ -486,7 +494,9 @@ class MetadataObject(BaseObject):
 
 @BaseObject._register
 class MetadataLibraryObject(BaseObject):
-    """Metadata library description."""
+    """The Metadata Library Object (in the Header Extension): the
+    attributes no other tag object can hold (those with a language, GUIDs,
+    values over 64 KiB, repeated names)."""
 
     GUID = guid2bytes("44231C94-9498-49D1-A141-1D134E457054")
 

@@ -15,7 +15,7 @@ from .._util import MutagenError
 
 
 class error(MutagenError):
-    """Error raised by :mod:`mutagen.asf`"""
+    """The base of the errors the asf package raises."""
 
 
 class ASFError(error):
@@ -31,7 +31,8 @@ _GUID_FIELDS: List[tuple] = [(0, 8), (9, 13), (14, 18), (19, 23), (24, 36)]
 
 
 def guid2bytes(s: str) -> bytes:
-    """Converts a GUID to the serialized bytes representation"""
+    """The 16 bytes of the GUID written ``s`` (36 characters of text), in
+    the order ASF files store them."""
 
     assert isinstance(s, str)
     assert len(s) == 36
@@ -41,7 +42,8 @@ def guid2bytes(s: str) -> bytes:
 
 
 def bytes2guid(s: bytes) -> str:
-    """Converts a serialized GUID to a text GUID"""
+    """The text form (upper-case hex, with dashes) of the 16 GUID bytes
+    ``s`` as an ASF file stores them."""
 
     assert isinstance(s, bytes)
     a, b, c = struct.unpack("<IHH", s[:8])
