@@ -34,14 +34,8 @@ class EmptyChunk(InvalidChunk):
 
 
 def is_valid_chunk_id(id: str) -> bool:
-    """is_valid_chunk_id(FOURCC)
-
-    Arguments:
-        id (FOURCC)
-    Returns:
-        true if valid; otherwise false
-
-    Check if argument id is valid FOURCC type.
+    """Whether `id` (str) can name a chunk: one to four printable ASCII
+    characters.
     """
 
     assert isinstance(id, str), \
@@ -57,11 +51,12 @@ def assert_valid_chunk_id(id: str) -> None:
 
 
 class IffChunk:
-    """Generic representation of a single IFF chunk.
+    """One chunk of an IFF-style file.
 
-    IFF chunks always consist of an ID followed by the chunk size. The exact
-    format varies between different IFF based formats, e.g. AIFF uses
-    big-endian while RIFF uses little-endian.
+    ``offset`` is where its header starts and ``data_offset`` where its data
+    starts; ``data_size`` is what the size field says and ``size`` counts the
+    header, the data and the padding byte.  The header layout belongs to the
+    format: subclasses give parse_header, write_new_header and write_size.
     """
 
     # Bytes of ID and size before the data.
@@ -76,15 +71,15 @@ class IffChunk:
         raise error("Not implemented")
 
     def write_new_header(self, id_, size):
-        """Write the chunk header with id_ and size to the file.
-        Must be implemented in subclasses. The data must be written
-        to the current position in self._fileobj."""
+        """Write, at the file's position, a header for a chunk `id_` (four
+        bytes) whose data is `size` bytes.  Subclasses implement it.
+        """
         raise error("Not implemented")
 
     def write_size(self):
-        """Write self.data_size to the file.
-        Must be implemented in subclasses. The data must be written
-        to the current position in self._fileobj."""
+        """Write ``data_size`` as a size field at the file's position.
+        Subclasses implement it.
+        """
         raise error("Not implemented")
 
     @classmethod
@@ -147,14 +142,17 @@ class IffChunk:
             self._fileobj.write(b"\x00")
 
     def delete(self) -> None:
-        """Removes the chunk from the file"""
+        """Cut this chunk out of the file and shrink every chunk holding it."""
         delete_bytes(self._fileobj, self.size, self.offset)
         if self.parent_chunk is not None:
             self.parent_chunk._remove_subchunk(self)
         self._fileobj.flush()
 
     def _update_size(self, size_diff, changed_subchunk=None):
-        """Update the size of the chunk"""
+        """Add `size_diff` to ``data_size``, rewrite the size field and pass
+        the change up to the parent.  `changed_subchunk` is the child whose
+        change this is: the children after it move by `size_diff`.
+        """
         old_size = self.size
         self.data_size += size_diff
         self._fileobj.seek(self.offset + 4)
@@ -182,7 +180,12 @@ class IffChunk:
         self.size = self.HEADER_SIZE + self.data_size + self.padding()
 
     def resize(self, new_data_size: int) -> None:
-        """Resize the file and update the chunk sizes"""
+        """Make room for `new_data_size` bytes of data, adding or cutting bytes
+        at the end of the chunk, and fix the size fields up to the root.
+
+        Raises error, before the file changes, if a size field cannot hold the
+        new size.
+        """
         if new_data_size < 0:
             raise ValueError("chunk size must not be negative, got %d"
                              % new_data_size)
@@ -199,16 +202,13 @@ class IffChunk:
         self._fileobj.flush()
 
     def padding(self) -> int:
-        """Returns the number of padding bytes (0 or 1).
-        IFF chunks are required to be a even number in total length. If
-        data_size is odd a padding byte will be added at the end.
-        """
+        """1 when ``data_size`` is odd (a zero byte follows the data), else 0."""
         return self.data_size % 2
 
     def _get_actual_data_size(self) -> int:
-        """Returns the data size that is actually possible.
-        Some files have chunks that are truncated and their reported size
-        would be outside of the file's actual size."""
+        """Bytes of data and padding the file really has for this chunk: the
+        size field's count, cut short at the end of a truncated file.
+        """
         fileobj = self._fileobj
         fileobj.seek(0, 2)
         file_size = fileobj.tell()
@@ -217,13 +217,13 @@ class IffChunk:
 
 
 class IffContainerChunkMixin:
-    """A IFF chunk containing other chunks.
+    """Mixed into chunk classes whose data is more chunks.
 
-    A container chunk can have an additional name as the first 4 bytes of the
-    chunk data followed by an arbitrary number of subchunks. The root chunk of
-    the file is always a container chunk (e.g. the AIFF chunk or the FORM chunk
-    for RIFF) but there can be other types of container chunks (e.g. the LIST
-    chunks used in RIFF).
+    The data may start with a name (``name``, four ASCII bytes unless
+    init_container is told otherwise); the children follow.  A file's root
+    chunk is one, as is a RIFF "LIST" chunk.  Subclasses give
+    parse_next_subchunk and call init_container after the chunk's own
+    __init__.
     """
 
     def parse_next_subchunk(self):
@@ -245,8 +245,10 @@ class IffContainerChunkMixin:
         self.__subchunks = None
 
     def subchunks(self):
-        """Returns a list of all subchunks.
-        The list is lazily loaded on first access.
+        """The list of child chunks, read from the file on the first call.
+
+        Reading stops at the end of the data or at a child that cannot be
+        parsed.
         """
         if self.__subchunks is None:
             subchunks = []
@@ -266,7 +268,9 @@ class IffContainerChunkMixin:
         return self.__subchunks
 
     def insert_chunk(self, id_, data=None):
-        """Insert a new chunk at the end of the container chunk"""
+        """Append a chunk `id_` holding `data` (bytes; none by default) after
+        the last child, and return it.  KeyError if `id_` is no valid chunk ID.
+        """
 
         if not is_valid_chunk_id(id_):
             raise KeyError("Invalid IFF key.")
@@ -293,7 +297,7 @@ class IffContainerChunkMixin:
         return chunk
 
     def __contains__(self, id_):
-        """Check if this chunk contains a specific subchunk."""
+        """Whether any child chunk has the ID `id_`."""
         assert_valid_chunk_id(id_)
         for chunk in self.subchunks():
             if chunk.id == id_:
@@ -301,7 +305,7 @@ class IffContainerChunkMixin:
         return False
 
     def __getitem__(self, id_):
-        """Get a subchunk by ID."""
+        """The first child chunk with the ID `id_`; KeyError if none has it."""
         assert_valid_chunk_id(id_)
         for chunk in self.subchunks():
             if chunk.id == id_:
@@ -309,7 +313,8 @@ class IffContainerChunkMixin:
         raise KeyError("No %r chunk found" % id_)
 
     def __delitem__(self, id_):
-        """Remove a chunk from the IFF file"""
+        """Cut the first child chunk with the ID `id_` out of the file
+        (KeyError if none has it)."""
         self[id_].delete()
 
     def _remove_subchunk(self, chunk):
@@ -317,7 +322,8 @@ class IffContainerChunkMixin:
         self.__subchunks.remove(chunk)
 
     def _update_sibling_offsets(self, changed_subchunk, size_diff):
-        """Update the offsets of subchunks after `changed_subchunk`.
+        """Shift the offsets of the children that follow `changed_subchunk`
+        by `size_diff` bytes.
         """
         subchunks = self.subchunks()
         index = subchunks.index(changed_subchunk)
@@ -327,35 +333,41 @@ class IffContainerChunkMixin:
 
 
 class IffFile:
-    """Representation of a IFF file"""
+    """An IFF-style file, read through its root chunk (``root``), which
+    `chunk_cls` parses.  Chunks are found, removed and added by ID among
+    the root's children.
+    """
 
     def __init__(self, chunk_cls, fileobj):
         fileobj.seek(0)
         self.root = chunk_cls.parse(fileobj)
 
     def __contains__(self, id_):
-        """Check if the IFF file contains a specific chunk"""
+        """Whether the root chunk has a child with the ID `id_`."""
         return id_ in self.root
 
     def __getitem__(self, id_):
-        """Get a chunk from the IFF file"""
+        """The root's first child with the ID `id_` (KeyError if none)."""
         return self.root[id_]
 
     def __delitem__(self, id_):
-        """Remove a chunk from the IFF file"""
+        """``del iff[id_]``: the same as delete_chunk(id_)."""
         self.delete_chunk(id_)
 
     def delete_chunk(self, id_):
-        """Remove a chunk from the IFF file"""
+        """Cut the root's first child with the ID `id_` out of the file;
+        KeyError if there is none."""
         del self.root[id_]
 
     def insert_chunk(self, id_, data=None):
-        """Insert a new chunk at the end of the IFF file"""
+        """Append a chunk `id_` holding `data` to the root chunk; return it."""
         return self.root.insert_chunk(id_, data)
 
 
 class IffID3(ID3):
-    """A generic IFF file with ID3v2 tags"""
+    """An ID3 tag kept in a chunk (``_CHUNK_ID``) of an IFF-style file.
+    Subclasses say how the file is read by giving _load_file.
+    """
 
     # The ID of the chunk holding the tag.
     _CHUNK_ID = "ID3"
@@ -374,7 +386,10 @@ class IffID3(ID3):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def save(self, filething=None, v2_version=4, v23_sep='/', padding=None):
-        """Save ID3v2 data to the IFF file"""
+        """Write the tag into its chunk, resized to fit, or into a new chunk at
+        the end of the root when the file has none.  The tag is rendered
+        first, so a failure to render it leaves the file as it was.
+        """
 
         fileobj = filething.fileobj
         iff_file = self._load_file(fileobj)
@@ -391,7 +406,9 @@ class IffID3(ID3):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def delete(self, filething=None):
-        """Completely removes the ID3 chunk from the IFF file"""
+        """Cut the tag's chunk out of the file, if it has one, and clear the
+        tag.
+        """
 
         _delete_chunk(self._load_file(filething.fileobj), self._CHUNK_ID)
         self.clear()

@@ -37,8 +37,8 @@ class RiffChunk(IffChunk):
 
 
 class RiffListChunk(RiffChunk, IffContainerChunkMixin):
-    """A RIFF chunk containing other chunks.
-    This is either a 'LIST' or 'RIFF'
+    """A "RIFF" or "LIST" chunk: a four-character name followed by more
+    chunks.
     """
 
     def parse_next_subchunk(self):
@@ -50,7 +50,9 @@ class RiffListChunk(RiffChunk, IffContainerChunkMixin):
 
 
 class RiffFile(IffFile):
-    """Representation of a RIFF file"""
+    """A RIFF file.  Its root chunk must be "RIFF" (InvalidChunk if not);
+    ``file_type`` is the root's name, the form type such as "WAVE".
+    """
 
     def __init__(self, fileobj):
         super().__init__(RiffChunk, fileobj)

@@ -51,7 +51,7 @@ def read_float(data):
 
 
 class AIFFChunk(IffChunk):
-    """Representation of a single IFF chunk"""
+    """A chunk of an AIFF file: ID, then a big-endian 32-bit size."""
 
     @classmethod
     def parse_header(cls, header):
@@ -72,7 +72,9 @@ class AIFFChunk(IffChunk):
 
 
 class AIFFFormChunk(AIFFChunk, IffContainerChunkMixin):
-    """The  AIFF root chunk."""
+    """The "FORM" chunk at an AIFF file's root: the form type ("AIFF" or
+    "AIFC") and then every other chunk.
+    """
 
     def parse_next_subchunk(self):
         return AIFFChunk.parse(self._fileobj, self)
@@ -83,7 +85,9 @@ class AIFFFormChunk(AIFFChunk, IffContainerChunkMixin):
 
 
 class AIFFFile(IffFile):
-    """Representation of a AIFF file"""
+    """An AIFF file; its root must be a "FORM" chunk (InvalidChunk if
+    not).  The ID "FORM" itself is found too, and gives the root.
+    """
 
     def __init__(self, fileobj):
         # The root chunk is the FORM chunk; its name is AIFF or AIFC, which
@@ -106,18 +110,16 @@ class AIFFFile(IffFile):
 
 
 class AIFFInfo(StreamInfo):
-    """AIFFInfo()
+    """AIFFInfo(fileobj)
 
-    AIFF audio stream information.
-
-    Information is parsed from the COMM chunk of the AIFF file
+    What the COMM chunk says about the sound.
 
     Attributes:
-        length (`float`): audio length, in seconds
-        bitrate (`int`): audio bitrate, in bits per second
-        channels (`int`): The number of audio channels
-        sample_rate (`int`): audio sample rate, in Hz
-        bits_per_sample (`int`): The audio sample size
+        length (`float`): seconds, the frame count over the sample rate
+        bitrate (`int`): channels * bits per sample * sample rate
+        channels (`int`): how many channels
+        sample_rate (`int`): frames a second, from the 80-bit float
+        bits_per_sample (`int`): bits in one channel's sample
     """
 
     length = 0
@@ -163,7 +165,7 @@ class AIFFInfo(StreamInfo):
 
 
 class _IFFID3(IffID3):
-    """A AIFF file with ID3v2 tags"""
+    """The ID3 tag of an AIFF file, kept in its "ID3 " chunk."""
 
     def _load_file(self, fileobj):
         return AIFFFile(fileobj)
@@ -172,7 +174,9 @@ class _IFFID3(IffID3):
 @convert_error(IOError, error)
 @loadfile(method=False, writable=True)
 def delete(filething):
-    """Completely removes the ID3 chunk from the AIFF file"""
+    """Cut the "ID3 " chunk, and with it the tag, out of the AIFF file
+    `filething`; a file without one is left alone.
+    """
 
     try:
         del AIFFFile(filething.fileobj)['ID3']
@@ -183,14 +187,11 @@ def delete(filething):
 class AIFF(FileType):
     """AIFF(filething)
 
-    An AIFF audio file.
-
-    Arguments:
-        filething (filething)
+    An AIFF or AIFF-C file, read from `filething`.
 
     Attributes:
-        tags (`mutagen.id3.ID3`)
-        info (`AIFFInfo`)
+        info (`AIFFInfo`): from the COMM chunk
+        tags: the ID3 tag of the "ID3 " chunk, or None without one
     """
 
     _mimes = ["audio/aiff", "audio/x-aiff"]
@@ -203,7 +204,7 @@ class AIFF(FileType):
                 endswith(filename, b".aiff") + endswith(filename, b".aifc"))
 
     def add_tags(self):
-        """Add an empty ID3 tag to the file."""
+        """Give the file a new, empty ID3 tag; error if it has a tag."""
         if self.tags is None:
             self.tags = _IFFID3()
         else:
@@ -212,7 +213,8 @@ class AIFF(FileType):
     @convert_error(IOError, error)
     @loadfile()
     def load(self, filething, **kwargs):
-        """Load stream and tag information from a file."""
+        """Read the ID3 tag (None if there is none) and the stream
+        information from `filething`; keyword arguments go to the tag."""
 
         self.filename = filething.filename
         fileobj = filething.fileobj

@@ -26,11 +26,11 @@ _ID3_CHUNK_IDS = ("id3", "ID3")
 
 
 class error(_IffError):
-    """WAVE stream parsing errors."""
+    """Raised for a WAVE file that cannot be read or changed."""
 
 
 class _WaveFile(RiffFile):
-    """Representation of a RIFF/WAVE file"""
+    """A RIFF file whose form type must be "WAVE" (error if not)."""
 
     def __init__(self, fileobj):
         RiffFile.__init__(self, fileobj)
@@ -47,18 +47,17 @@ class _WaveFile(RiffFile):
 
 
 class WaveStreamInfo(StreamInfo):
-    """WaveStreamInfo()
+    """WaveStreamInfo(fileobj)
 
-    Microsoft WAVE file information.
-
-    Information is parsed from the 'fmt' & 'data'chunk of the RIFF/WAVE file
+    The format from the "fmt " chunk; the duration is counted from the size
+    of the "data" chunk.
 
     Attributes:
-        length (`float`): audio length, in seconds
-        bitrate (`int`): audio bitrate, in bits per second
-        channels (`int`): The number of audio channels
-        sample_rate (`int`): audio sample rate, in Hz
-        bits_per_sample (`int`): The audio sample size
+        length (`float`): seconds; 0 without a data chunk
+        bitrate (`int`): channels * bits per sample * sample rate
+        channels (`int`): how many channels
+        sample_rate (`int`): frames a second
+        bits_per_sample (`int`): bits in one channel's sample
     """
 
     length = 0.0
@@ -111,7 +110,9 @@ class WaveStreamInfo(StreamInfo):
 
 
 class _WaveID3(ID3):
-    """A Wave file with ID3v2 tags"""
+    """The ID3 tag of a WAVE file, kept in its first "id3 " or "ID3 "
+    chunk.
+    """
 
     def _pre_load_header(self, fileobj):
         try:
@@ -125,7 +126,10 @@ class _WaveID3(ID3):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def save(self, filething, v1=1, v2_version=4, v23_sep='/', padding=None):
-        """Save ID3v2 data to the Wave/RIFF file"""
+        """Write the tag into its chunk, resized to fit, or into a new "id3 "
+        chunk at the end of the file.  `v1` is ignored: a RIFF file has no
+        place for an ID3v1 tag.
+        """
 
         # An ID3v1 tag has no place in a RIFF file: v1 is not used.
         fileobj = filething.fileobj
@@ -137,7 +141,8 @@ class _WaveID3(ID3):
     @convert_error(IOError, error)
     @loadfile(writable=True)
     def delete(self, filething):
-        """Completely removes the ID3 chunk from the RIFF/WAVE file"""
+        """Cut the tag's chunk out of the file, if it has one, and clear
+        the tag."""
 
         delete(filething.fileobj)
         self.clear()
@@ -146,7 +151,8 @@ class _WaveID3(ID3):
 @convert_error(IOError, error)
 @loadfile(method=False, writable=True)
 def delete(filething):
-    """Completely removes the ID3 chunk from the RIFF/WAVE file"""
+    """Cut the chunk holding the ID3 tag out of the WAVE file
+    `filething`; a file without one is left alone."""
 
     try:
         chunk = _WaveFile(filething.fileobj)._find_id3_chunk()
@@ -159,15 +165,11 @@ def delete(filething):
 class WAVE(FileType):
     """WAVE(filething)
 
-    A Waveform Audio File Format
-    (WAVE, or more commonly known as WAV due to its filename extension)
-
-    Arguments:
-        filething (filething)
+    A .wav file (RIFF of form type WAVE), read from `filething`.
 
     Attributes:
-        tags (`mutagen.id3.ID3`)
-        info (`WaveStreamInfo`)
+        info (`WaveStreamInfo`): from the "fmt " and "data" chunks
+        tags: the ID3 tag (see _WaveID3), or None without one
     """
 
     _mimes = ["audio/wav", "audio/wave"]
@@ -180,7 +182,7 @@ class WAVE(FileType):
                 + endswith(filename, b".wav") + endswith(filename, b".wave"))
 
     def add_tags(self):
-        """Add an empty ID3 tag to the file."""
+        """Start an empty ID3 tag for the file; error if it has one."""
         if self.tags is None:
             self.tags = _WaveID3()
         else:
@@ -189,7 +191,8 @@ class WAVE(FileType):
     @convert_error(IOError, error)
     @loadfile()
     def load(self, filething, **kwargs):
-        """Load stream and tag information from a file."""
+        """Read the stream information and the ID3 tag (None without one)
+        from `filething`; keyword arguments go to the tag."""
 
         self.filename = filething.filename
         fileobj = filething.fileobj
