@@ -66,8 +66,8 @@ class IffChunk:
 
     @classmethod
     def parse_header(cls, header):
-        """Read ID and data_size from the given header.
-        Must be implemented in subclasses."""
+        """(id, data_size) from a chunk header's bytes; each chunk
+        format defines its own layout."""
         raise error("Not implemented")
 
     def write_new_header(self, id_, size):
@@ -84,8 +84,8 @@ class IffChunk:
 
     @classmethod
     def get_class(cls, id):
-        """Returns the class for a new chunk for a given ID.
-        Can be overridden in subclasses to implement specific chunk types."""
+        """The chunk class to use for chunk ID `id`: this class, unless a
+        format maps some IDs to classes of their own."""
         return cls
 
     @classmethod
@@ -119,7 +119,7 @@ class IffChunk:
                    self.data_offset, self.data_size))
 
     def read(self) -> bytes:
-        """Read the chunks data"""
+        """The chunk's data, as far as the file holds it."""
         return self._read(self.data_size)
 
     def _read(self, count):
@@ -130,7 +130,8 @@ class IffChunk:
         return self._fileobj.read(max(count, 0))
 
     def write(self, data: bytes) -> None:
-        """Write the chunk data"""
+        """Overwrite the start of the chunk's data with `data`, which must
+        fit in it."""
         if len(data) > self.data_size:
             raise ValueError("%d bytes do not fit in the %d bytes of chunk %r"
                              % (len(data), self.data_size, self.id))

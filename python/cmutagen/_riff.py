@@ -16,7 +16,7 @@ _header = struct.Struct("<4sI")
 
 
 class RiffChunk(IffChunk):
-    """Generic RIFF chunk"""
+    """A chunk of a RIFF file: four-byte ID, little-endian 32-bit size."""
 
     @classmethod
     def parse_header(cls, header):

@@ -30,7 +30,8 @@ _chunk_header = struct.Struct(">4sI")
 
 
 def read_float(data):
-    """Raises OverflowError"""
+    """The 80-bit IEEE extended float in `data`, as a Python float
+    (OverflowError when it does not fit one)."""
 
     # An 80-bit IEEE 754 extended float, big-endian: sign and 15-bit
     # exponent, then a 64-bit mantissa with an explicit integer bit.
@@ -129,7 +130,8 @@ class AIFFInfo(StreamInfo):
 
     @convert_error(IOError, error)
     def __init__(self, fileobj):
-        """Raises error"""
+        """Reads the COMM chunk; the module's error if it is missing or
+        damaged."""
 
         iff = AIFFFile(fileobj)
         try:

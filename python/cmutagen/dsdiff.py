@@ -130,7 +130,8 @@ class DSDIFFInfo(StreamInfo):
 
     @convert_error(IOError, error)
     def __init__(self, fileobj):
-        """Raises error"""
+        """Reads the PROP chunk's properties and the sound data's size;
+        the module's error if they cannot be read."""
 
         iff = DSDIFFFile(fileobj)
         try:

@@ -49,16 +49,10 @@ def _old_blocks_per_frame(version):
 
 
 class MonkeysAudioInfo(StreamInfo):
-    """MonkeysAudioInfo()
-
-    Monkey's Audio stream information.
-
-    Attributes:
-        channels (`int`): number of audio channels
-        length (`float`): length of the audio in seconds
-        sample_rate (`int`): sample rate in Hz
-        bits_per_sample (`int`): bits per sample
-        version (`float`): Monkey's Audio version, as a float (e.g. 3.99)
+    """A Monkey's Audio header (the layout before 3.98 and the one from
+    3.98 on): ``channels``, ``sample_rate``, ``bits_per_sample``,
+    ``length`` in seconds and the encoder ``version`` as a float
+    (3.99 for 3990).
     """
 
     @convert_error(IOError, MonkeysAudioHeaderError)
@@ -97,16 +91,8 @@ class MonkeysAudioInfo(StreamInfo):
 
 
 class MonkeysAudio(APEv2File):
-    """MonkeysAudio(filething)
-
-    A Monkey's Audio file.
-
-    Arguments:
-        filething (filething)
-
-    Attributes:
-        info (`MonkeysAudioInfo`)
-        tags (`mutagen.apev2.APEv2` or None)
+    """A Monkey's Audio (.ape) file: ``info`` (MonkeysAudioInfo), ``tags``
+    the APEv2 tag at its end, or None.
     """
 
     _Info = MonkeysAudioInfo

@@ -67,21 +67,11 @@ def _calc_sv8_peak(peak):
 
 
 class MusepackInfo(StreamInfo):
-    """MusepackInfo()
-
-    Musepack stream information.
-
-    Attributes:
-        channels (`int`): number of audio channels
-        length (`float`): length of the audio in seconds
-        sample_rate (`int`): sample rate in Hz
-        bitrate (`int`): bit rate of the whole file, in bits per second
-        version (`int`): Musepack stream version
-
-    Stream versions 7 and 8 may also give replay gain as
-    title_gain, title_peak, album_gain and album_peak (`float`): gains in
-    dB, peaks as a fraction [0..1] of full scale (twice that is what
-    VorbisGain calls the peak).
+    """A Musepack stream's header (stream versions 4 to 8): ``channels``,
+    ``sample_rate``, ``length`` in seconds, ``bitrate`` over the whole
+    file and ``version``.  Versions 7 and 8 also carry replay gain:
+    ``title_gain``/``album_gain`` in dB and ``title_peak``/``album_peak``
+    as a fraction of full scale (absent where the file has none).
     """
 
     @convert_error(IOError, MusepackHeaderError)
@@ -251,16 +241,8 @@ class MusepackInfo(StreamInfo):
 
 
 class Musepack(APEv2File):
-    """Musepack(filething)
-
-    A Musepack file.
-
-    Arguments:
-        filething (filething)
-
-    Attributes:
-        info (`MusepackInfo`)
-        tags (`mutagen.apev2.APEv2` or None)
+    """A Musepack (.mpc) file: ``info`` (MusepackInfo), ``tags`` the APEv2
+    tag at its end, or None.
     """
 
     _Info = MusepackInfo

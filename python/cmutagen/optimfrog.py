@@ -36,17 +36,10 @@ class OptimFROGHeaderError(error):
 
 
 class OptimFROGInfo(StreamInfo):
-    """OptimFROGInfo()
-
-    OptimFROG stream information.
-
-    Attributes:
-        channels (`int`): number of audio channels
-        length (`float`): length of the audio in seconds
-        sample_rate (`int`): sample rate in Hz
-        bits_per_sample (`int`): bits per sample (None for unknown types)
-        encoder_info (`str`): encoder version, e.g. "5.100" ("" when the
-            header does not say)
+    """An OptimFROG header (lossless .ofr or DualStream .ofs): ``channels``,
+    ``sample_rate``, ``bits_per_sample``, ``length`` in seconds and
+    ``encoder_info`` (the encoder version as text, where the header has
+    it).
     """
 
     @convert_error(IOError, OptimFROGHeaderError)
@@ -78,13 +71,8 @@ class OptimFROGInfo(StreamInfo):
 
 
 class OptimFROG(APEv2File):
-    """OptimFROG(filething)
-
-    An OptimFROG file.
-
-    Attributes:
-        info (`OptimFROGInfo`)
-        tags (`mutagen.apev2.APEv2` or None)
+    """An OptimFROG (.ofr/.ofs) file: ``info`` (OptimFROGInfo), ``tags`` the
+    APEv2 tag at its end, or None.
     """
 
     _Info = OptimFROGInfo

@@ -95,15 +95,9 @@ class _LSBBitReader(BitReader):
 
 
 class TAKInfo(StreamInfo):
-    """TAK stream information.
-
-    Attributes:
-      channels (`int`): number of audio channels
-      length (`float`): length of the audio in seconds
-      sample_rate (`int`): sample rate in Hz
-      bits_per_sample (`int`): bits per sample
-      encoder_info (`str`): encoder version, e.g. "TAK 2.3.0" ("" if the
-        file does not say)
+    """The stream info metadata of a TAK file: ``channels``,
+    ``sample_rate``, ``bits_per_sample``, ``length`` in seconds and
+    ``encoder_info`` (the encoder version, from its own metadata block).
     """
 
     channels = 0
@@ -170,16 +164,8 @@ class TAKInfo(StreamInfo):
 
 
 class TAK(APEv2File):
-    """TAK(filething)
-
-    A TAK file.
-
-    Arguments:
-        filething (filething)
-
-    Attributes:
-        info (`TAKInfo`)
-        tags (`mutagen.apev2.APEv2` or None)
+    """A TAK (.tak) file: ``info`` (TAKInfo), ``tags`` the APEv2 tag at its
+    end, or None.
     """
 
     _Info = TAKInfo

@@ -30,13 +30,8 @@ class TrueAudioHeaderError(error):
 
 
 class TrueAudioInfo(StreamInfo):
-    """TrueAudioInfo()
-
-    True Audio stream information.
-
-    Attributes:
-        length (`float`): length of the audio in seconds
-        sample_rate (`int`): sample rate in Hz
+    """The header of a True Audio stream (after any ID3v2 tag):
+    ``sample_rate`` and ``length`` in seconds.
     """
 
     @convert_error(IOError, TrueAudioHeaderError)
@@ -57,19 +52,8 @@ class TrueAudioInfo(StreamInfo):
 
 
 class TrueAudio(ID3FileType):
-    """TrueAudio(filething, ID3=None): a True Audio (.tta) file.
-
-    An ID3v2 tag at the start, if any, is read with ``ID3`` (by default
-    the class's own ``ID3``); the "TTA" header after it gives the stream
-    information.
-
-    Arguments:
-        filething (filething)
-        ID3 (mutagen.id3.ID3): the tag class to load with, or None
-
-    Attributes:
-        info (`TrueAudioInfo`)
-        tags (`mutagen.id3.ID3` or `None`): None when there is no tag
+    """A True Audio (.tta) file: ``info`` (TrueAudioInfo), ``tags`` its ID3
+    tag (read with the ``ID3`` class given, if any), or None.
     """
 
     _Info = TrueAudioInfo
@@ -85,17 +69,8 @@ Open = TrueAudio
 
 
 class EasyTrueAudio(TrueAudio):
-    """EasyTrueAudio(filething, ID3=None)
-
-    A True Audio file with EasyID3 tags.
-
-    Arguments:
-        filething (filething)
-        ID3 (mutagen.id3.ID3)
-
-    Attributes:
-        info (`TrueAudioInfo`)
-        tags (`mutagen.easyid3.EasyID3`)
+    """TrueAudio whose ``tags`` is an EasyID3: keys such as "title" in
+    place of ID3 frame names.
     """
 
     # Imported here, as the class attribute only: the module itself does

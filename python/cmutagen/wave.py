@@ -70,7 +70,8 @@ class WaveStreamInfo(StreamInfo):
 
     @convert_error(IOError, error)
     def __init__(self, fileobj):
-        """Raises error"""
+        """Reads the "fmt " chunk and the "data" chunk's size; the
+        module's error if either is missing or damaged."""
 
         wave_file = _WaveFile(fileobj)
         try:

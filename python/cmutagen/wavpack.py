@@ -77,14 +77,10 @@ class _WavPackHeader:
 
 
 class WavPackInfo(StreamInfo):
-    """WavPack stream information.
-
-    Attributes:
-        channels (int): number of audio channels (1 or 2)
-        length (float): length of the audio in seconds
-        sample_rate (int): sample rate in Hz
-        bits_per_sample (int): bits per sample (1 for DSD audio)
-        version (int): WavPack stream version
+    """The first WavPack block's header: ``channels``, ``sample_rate``,
+    ``bits_per_sample`` (1 for DSD audio), ``version`` (of the stream
+    format) and ``length`` in seconds, from the total sample count (or
+    the blocks walked when the first block does not start the stream).
     """
 
     def __init__(self, fileobj):
@@ -137,16 +133,8 @@ class WavPackInfo(StreamInfo):
 
 
 class WavPack(APEv2File):
-    """WavPack(filething)
-
-    A WavPack file.
-
-    Arguments:
-        filething (filething)
-
-    Attributes:
-        info (`WavPackInfo`)
-        tags (`mutagen.apev2.APEv2` or None)
+    """A WavPack (.wv) file: ``info`` (WavPackInfo), ``tags`` the APEv2 tag
+    at its end, or None.
     """
 
     _Info = WavPackInfo

@@ -106,7 +106,7 @@ class ASFTags(list, DictMixin, Tags):
         self[:] = kept
 
     def __contains__(self, key):
-        """Whether the key has any values."""
+        """True when some (key, value) pair has this key."""
         for k, value in self:
             if k == key:
                 return True
