@@ -16,6 +16,7 @@
 #include "core/doc.h"
 #include "core/error.h"
 #include "ogg/ogg.h"
+#include "native.h"
 #include "pread.h"
 
 /* The info values of each codec, in mutagen's attribute order; the caller

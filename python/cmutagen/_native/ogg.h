@@ -15,11 +15,4 @@ PyObject *cm_py_read_ogg(PyObject *module, PyObject *args, PyObject *kwargs);
 extern const char cm_py_load_ogg_doc[];
 PyObject *cm_py_load_ogg(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
-/* Defined in module.c for the extension's other files: raise a document
- * error as _native.ParseError (or OSError / MemoryError), and a Vorbis
- * comment block as (vendor, [(key, value), ...]) decoded with mutagen's
- * errors="replace". */
-PyObject *cm_py_raise_parse_error(PyObject *module, const cm_error *err, PyObject *path);
-PyObject *cm_py_vcomment_replace(PyObject *module, const cm_vcomment *vc);
-
 #endif
