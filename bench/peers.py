@@ -40,6 +40,7 @@ FORMAT_CLASSES = {
 TITLE_KEYS = {"tit2", "title", "\xa9nam"}
 
 FILE_CALL = "File(path)"
+TOUCH_CALL = "touch"
 
 
 def class_call(fmt):
@@ -61,8 +62,9 @@ class Call:
     as cheaply as the library allows: it is what the clock sees.  `check(arg)`
     does the same loads and reads but returns the values, for the gate and
     the sanity check (default: `run`, when that returns them already).
-    `arg` is "path" or "bytesio" (a fresh BytesIO of the file's data, made
-    before timing).  `before` runs, untimed, before every call (a peer's
+    `arg` is "path", "bytesio" (a fresh BytesIO of the file's data, made
+    before timing) or "loaded" (the object `load(path)` returns, made before
+    timing: the clock sees the touch alone).  `before` runs, untimed, before every call (a peer's
     cache clearing).  `run` None: not offered, `note` says why."""
     call: str
     run: Optional[Callable]
@@ -71,6 +73,7 @@ class Call:
     before: Optional[Callable] = None
     note: str = ""
     quiet: bool = False  # the library prints debug text to stderr: silence it
+    load: Optional[Callable] = None  # for arg "loaded"
 
     def __post_init__(self):
         if self.check is None:
@@ -121,6 +124,8 @@ def detection_note():
     import cmutagen._file
     ours = len(cmutagen._file._FORMATS)
     theirs = _file_classes_mutagen()
+    if theirs == ours:
+        return ""
     theirs = "%d" % theirs if theirs else "every format class it has (24 in 1.48.1)"
     return ("File() scores %d format class%s in cmutagen, %s in mutagen: the File(path) "
             "ratio is inflated until cmutagen covers every format"
@@ -217,6 +222,17 @@ class MutagenStyle:
         else:
             out.append(Call(bytesio_call(fmt), None, note="%s takes paths only" % self.name))
         return out
+
+    def touch_call(self, fmt):
+        """The touch alone, on an object the format class loaded before the
+        clock: what the benchmark's own reads cost on this library's
+        objects.  None when the library has no class for the format."""
+        cls, _ = self.format_class(fmt)
+        if cls is None:
+            return None
+        timed, check = self.timed_fn, self.check_fn
+        return Call(TOUCH_CALL, timed, check, arg="loaded", load=cls,
+                    note="%s(path) loaded before the clock, then touched" % cls.__name__)
 
     title = staticmethod(title_of)
 

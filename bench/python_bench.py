@@ -100,6 +100,8 @@ def argument(call, entry):
         return io.BytesIO(entry.data)
     if call.arg == "entry":
         return entry
+    if call.arg == "loaded":
+        return call.load(entry.path)
     return entry.path
 
 
@@ -304,6 +306,15 @@ def bench_cell(cell, entries, libraries, args):
             else:
                 good, failures = sanity(lib, call, entries, titles)
                 slots.append(Job(name, lib.version, call, good, rounds, failures))
+    # The touch alone, on the objects of the two libraries that build
+    # mutagen's: with the I/O floor, the least a mutagen-style load + touch
+    # can cost (report.py sets cmutagen against that sum).
+    for name in ("cmutagen", "mutagen"):
+        lib = adapters.get(name)
+        call = lib.touch_call(fmt) if lib else None
+        if call is not None:
+            rounds = args.mutagen_rounds if name == "mutagen" else args.rounds
+            slots.append(Job(name, lib.version, call, entries, rounds, []))
     floor = peers.Call("floor", io_floor, arg="entry",
                        note="os.open, os.pread of the ranges, os.close")
     slots.append(Job("python-io", platform.python_version(), floor, entries, args.rounds, []))
