@@ -4,6 +4,7 @@ which picks the format of a file by the same scores mutagen uses."""
 
 import importlib
 import os
+import sys
 import warnings
 
 from . import _native
@@ -148,7 +149,32 @@ def _format_classes(easy):
                 module_name, class_name = easy_name.split(".")
             pairs.append((importlib.import_module("cmutagen." + module_name), class_name))
         _format_modules[easy] = pairs
-    return [getattr(module, class_name) for module, class_name in pairs]
+    try:
+        return [getattr(module, class_name) for module, class_name in pairs]
+    except AttributeError:
+        # As mutagen's File(), whose imports of the classes fail so.
+        for module, class_name in pairs:
+            if not hasattr(module, class_name):
+                raise ImportError("cannot import name %r from %r (%s)" % (
+                    class_name, module.__name__, getattr(module, "__file__", None)),
+                    name=module.__name__, path=getattr(module, "__file__", None)) from None
+        raise
+
+
+_format_tables = {}
+
+
+def _format_table(easy):
+    """The default options as _native.choose_by_score takes them: (module
+    namespace, class name) pairs, whose classes it looks up on each call
+    (as _format_classes does, without a getattr per class in Python)."""
+    table = _format_tables.get(easy)
+    if table is None:
+        _format_classes(easy)  # imports the modules
+        table = _format_tables[easy] = tuple(
+            (vars(module), sys.intern(class_name))
+            for module, class_name in _format_modules[easy])
+    return table
 
 
 _rules = None
@@ -179,6 +205,11 @@ def File(filething=None, options=None, easy=False, *, filename=None, fileobj=Non
     ``fileobj=`` (both: the file object, named).  Returns None when no
     format scores above zero.  ``options`` is a list of format classes to
     choose from; ``easy`` picks the Easy* variants."""
+    if (options is None and filename is None and fileobj is None
+            and filething.__class__ is str):
+        # File(path), the commonest call: the default options go to C as
+        # their modules' namespaces, and their classes are looked up there.
+        return _file_at(filething, _format_table(easy))
     if options is None:
         options = _format_classes(easy)
     if not options:
@@ -189,23 +220,8 @@ def File(filething=None, options=None, easy=False, *, filename=None, fileobj=Non
     if thing.path is not None:
         # The name as given (str or bytes), as the file's filename and in
         # error messages.
-        filename = thing.filename
-        try:
-            best = _native.choose_by_score(
-                filename, name.encode("utf-8", "surrogatepass"),
-                name.lower().encode("utf-8", "surrogatepass"),
-                options if type(options) is list else list(options), _score_rules())
-        except OSError as e:
-            raise MutagenError(e)
-        if best is None:
-            try:
-                with open(filename, "rb") as fileobj:
-                    best = _best_kind(options, name, fileobj)
-            except OSError as e:
-                raise MutagenError(e)
-        kind, score = best
-        # The format class reads the file by path, in C, without Python I/O.
-        return kind(filename) if score > 0 else None
+        return _file_at(thing.filename, options if type(options) is list else list(options),
+                        name)
 
     kind, score = _best_kind(options, name, thing.fileobj)
     if score <= 0:
@@ -218,6 +234,29 @@ def File(filething=None, options=None, easy=False, *, filename=None, fileobj=Non
     except OSError:
         pass
     return kind(thing.fileobj, filename=thing.filename)
+
+
+def _file_at(filename, options, name=None):
+    """File() of a path: options is a list of classes, or a _format_table."""
+    if name is None:
+        name = filename
+    try:
+        best = _native.choose_by_score(
+            filename, name.encode("utf-8", "surrogatepass"),
+            name.lower().encode("utf-8", "surrogatepass"), options, _score_rules())
+    except OSError as e:
+        raise MutagenError(e)
+    if best is None:
+        if type(options) is tuple:
+            options = [namespace[class_name] for namespace, class_name in options]
+        try:
+            with open(filename, "rb") as fileobj:
+                best = _best_kind(options, name, fileobj)
+        except OSError as e:
+            raise MutagenError(e)
+    kind, score = best
+    # The format class reads the file by path, in C, without Python I/O.
+    return kind(filename) if score > 0 else None
 
 
 def _best_kind(options, name, fileobj):

@@ -239,3 +239,39 @@ def test_c_choice_breaks_ties_by_class_name(tmp_path):
     with open(path, "rb") as fileobj:
         expected = _file._best_kind(options, "x.bin", fileobj)
     assert chosen == expected
+
+
+def test_default_table_finds_classes_on_their_modules(upstream_data, monkeypatch):
+    """File(path) hands the default options to C as (module namespace,
+    class name) pairs: the same choice as the class list, and a class
+    replaced on its module (or removed from it) is seen at once."""
+    import cmutagen.flac
+    path = os.path.join(upstream_data, "silence-44-s.flac")
+    for easy in (False, True):
+        table = _file._format_table(easy)
+        assert [namespace[name] for namespace, name in table] == _file._format_classes(easy)
+        args = (path, path.encode(), path.lower().encode())
+        assert (_native.choose_by_score(*args, table, _file._score_rules())
+                == _native.choose_by_score(*args, _file._format_classes(easy),
+                                           _file._score_rules()))
+
+    class OwnFLAC(cmutagen.flac.FLAC):
+        pass
+
+    monkeypatch.setattr(cmutagen.flac, "FLAC", OwnFLAC)
+    assert type(File(path)) is OwnFLAC
+    # A replaced score sends File() to the Python scorer, given the classes.
+    monkeypatch.setattr(OwnFLAC, "score", staticmethod(lambda filename, fileobj, header: 99))
+    assert type(File(path)) is OwnFLAC
+    # A class missing from its module: mutagen's File() fails to import it.
+    monkeypatch.delattr(cmutagen.flac, "FLAC")
+    message = "cannot import name 'FLAC' from 'cmutagen.flac' (%s)" % cmutagen.flac.__file__
+    for call in (lambda: File(path), lambda: File(path, easy=True),
+                 lambda: File(open(path, "rb"))):
+        with pytest.raises(ImportError) as excinfo:
+            call()
+        assert str(excinfo.value) == message
+    monkeypatch.undo()
+    assert type(File(path)) is cmutagen.flac.FLAC
+    with pytest.raises(TypeError):
+        _native.choose_by_score(path, b"x", b"x", ((None, "FLAC"),), _file._score_rules())

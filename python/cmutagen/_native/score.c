@@ -340,6 +340,54 @@ PyObject *cm_py_read_file_ends(PyObject *module, PyObject *args)
     return result;
 }
 
+/* `from module import name` failing: ImportError, with Python's message. */
+static void cannot_import(PyObject *namespace, PyObject *name)
+{
+    PyObject *module = PyDict_GetItemString(namespace, "__name__");
+    PyObject *file = PyDict_GetItemString(namespace, "__file__");
+    PyObject *msg = file ? PyUnicode_FromFormat("cannot import name %R from %R (%S)", name,
+                                                module ? module : Py_None, file)
+                         : PyUnicode_FromFormat("cannot import name %R from %R (unknown location)",
+                                                name, module ? module : Py_None);
+    if (msg) {
+        PyErr_SetImportError(msg, module, file);
+        Py_DECREF(msg);
+    }
+}
+
+/* The classes of File()'s default options, as a list (a new reference),
+ * from a tuple of (module namespace, class name) pairs: looked up on each
+ * call, so a class replaced on its module is the one used, and a missing
+ * one raises ImportError, as mutagen's File() importing it would. */
+static PyObject *classes_of(PyObject *table)
+{
+    Py_ssize_t count = PyTuple_GET_SIZE(table);
+    PyObject *classes = PyList_New(count);
+    if (!classes)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *pair = PyTuple_GET_ITEM(table, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+            !PyDict_Check(PyTuple_GET_ITEM(pair, 0))) {
+            PyErr_SetString(PyExc_TypeError, "options table entries are (namespace, name)");
+            goto fail;
+        }
+        PyObject *name = PyTuple_GET_ITEM(pair, 1);
+        PyObject *kind = PyDict_GetItemWithError(PyTuple_GET_ITEM(pair, 0), name);
+        if (!kind) {
+            if (!PyErr_Occurred())
+                cannot_import(PyTuple_GET_ITEM(pair, 0), name);
+            goto fail;
+        }
+        Py_INCREF(kind);
+        PyList_SET_ITEM(classes, i, kind);
+    }
+    return classes;
+fail:
+    Py_DECREF(classes);
+    return NULL;
+}
+
 /* The rule of each option (an index into RULES) from rule_of, a dict of
  * score function -> rule index; false (no error set) when an option has
  * none. */
@@ -373,19 +421,17 @@ static bool rules_of(PyObject *options, PyObject *rule_of, PyObject *score_attr,
 
 const char cm_py_choose_by_score_doc[] =
     "choose_by_score(path, name, lowered_name, options, rule_of)\n--\n\n"
-    "(class, score) of the best of the classes in the list options for the file\n"
-    "at path, as File() chooses: name and lowered_name are the file's name as\n"
-    "given and lowercased, UTF-8 encoded; rule_of maps each class's score function to the index of\n"
-    "its rule (see SCORE_RULES).  None, reading nothing, when an option has no\n"
-    "rule.  Raises OSError as open() and read() would.";
+    "(class, score) of the best of the classes in options for the file at path,\n"
+    "as File() chooses: name and lowered_name are the file's name as given and\n"
+    "lowercased, UTF-8 encoded; rule_of maps each class's score function to the\n"
+    "index of its rule (see SCORE_RULES).  options is a list of classes, or a\n"
+    "tuple of (module namespace, class name) pairs whose classes are looked up\n"
+    "now.  None, reading nothing, when an option has no rule.  Raises OSError as\n"
+    "open() and read() would.";
 
-PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
+static PyObject *choose(const cm_py_score_names *names, PyObject *path_arg, PyObject *given_name,
+                        PyObject *name, PyObject *options, PyObject *rule_of)
 {
-    const cm_py_score_names *names = cm_py_get_score_names(module);
-    PyObject *path_arg, *given_name, *name, *options, *rule_of;
-    if (!PyArg_ParseTuple(args, "OSSO!O!:choose_by_score", &path_arg, &given_name, &name,
-                          &PyList_Type, &options, &PyDict_Type, &rule_of))
-        return NULL;
     Py_ssize_t count = PyList_GET_SIZE(options);
     if (count == 0 || count > 256)
         Py_RETURN_NONE;
@@ -436,6 +482,29 @@ done:
     Py_XDECREF(best_name);
     Py_DECREF(head);
     Py_DECREF(tail);
+    return result;
+}
+
+PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
+{
+    const cm_py_score_names *names = cm_py_get_score_names(module);
+    PyObject *path_arg, *given_name, *name, *options_arg, *rule_of;
+    if (!PyArg_ParseTuple(args, "OSSOO!:choose_by_score", &path_arg, &given_name, &name,
+                          &options_arg, &PyDict_Type, &rule_of))
+        return NULL;
+    PyObject *options;
+    if (PyTuple_Check(options_arg)) {
+        options = classes_of(options_arg);
+        if (!options)
+            return NULL;
+    } else if (PyList_Check(options_arg)) {
+        options = Py_NewRef(options_arg);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "options must be a list or a tuple");
+        return NULL;
+    }
+    PyObject *result = choose(names, path_arg, given_name, name, options, rule_of);
+    Py_DECREF(options);
     return result;
 }
 
