@@ -6,13 +6,21 @@ to MP3(file object), which never takes the one-call path, over mutagen's
 test files, the broken-file corpus and crafted files that sit on each edge
 of what the one-call path accepts."""
 
+import glob
 import os
+import random
 import struct
+import subprocess
+import sys
+import zlib
 
 import pytest
 
 from cmutagen import _native, mp3
+from cmutagen.easyid3 import EasyID3
 from cmutagen.id3 import ID3, TIT2, TPE1, COMM
+
+from conftest import ROOT
 
 
 def synchsafe(n):
@@ -194,3 +202,280 @@ def test_v1_frames_built_as_the_constructors_build_them():
             assert list(fast) == list(slow)
             for key in fast:
                 assert frame_state(fast[key]) == frame_state(slow[key]), (data, key)
+
+
+# ---- everything compared ------------------------------------------------------
+
+def tags_state(tags, name):
+    """Every visible part of an ID3 (or EasyID3's wrapped ID3); name
+    stands for a filename of None (read from a file object)."""
+    header = tags._header
+    return (type(tags), list(vars(tags)), tags.version, tags.size, tags._padding,
+            tags.f_unsynch, tags.f_extended, tags.unknown_frames,
+            tags._unknown_v2_version, name if tags.filename is None else tags.filename,
+            None if header is None else (type(header), vars(header)),
+            [(key, frame.HashKey, frame_state(frame)) for key, frame in tags.items()],
+            tags.pprint())
+
+
+def full_state(cls, thing, name=None):
+    """Everything cls(thing) leaves behind (cls: MP3, EasyMP3 or ID3), or
+    the error it raises; name stands for the filename an ID3 read from a
+    file object has not (the tags of a whole file never have one)."""
+    try:
+        f = cls(thing)
+    except Exception as e:
+        return ("raises", type(e), str(e))
+    if isinstance(f, ID3):
+        return ("id3", tags_state(f, name))
+    tags = f.tags
+    if isinstance(tags, EasyID3):
+        tags = (list(vars(tags)), sorted(tags.items()), tags.pprint(),
+                tags_state(tags._EasyID3__id3, None))
+    elif tags is not None:
+        tags = tags_state(tags, None)
+    return (type(f), list(vars(f)), f.filename, tags, list(vars(f.info).items()),
+            f.info.pprint(), f.pprint())
+
+
+def check_all_ways(path):
+    """MP3, EasyMP3 and ID3 given the path equal the same given a file
+    object (the general path); returns MP3's state."""
+    states = []
+    for cls in (mp3.MP3, mp3.EasyMP3, ID3):
+        by_path = full_state(cls, path)
+        with open(path, "rb") as fileobj:
+            by_fileobj = full_state(cls, fileobj, path)
+        if by_fileobj[0] not in ("raises", "id3"):
+            # given a file object a file has no filename (its tags have)
+            assert by_fileobj[2] is None
+            by_fileobj = by_fileobj[:2] + (path,) + by_fileobj[3:]
+        assert by_path == by_fileobj, (cls.__name__, path)
+        states.append(by_path)
+    return states[0]
+
+
+def test_all_ways_upstream_and_broken(upstream_data, broken):
+    folder = os.path.dirname(broken("x"))
+    for path in ([os.path.join(upstream_data, n) for n in sorted(os.listdir(upstream_data))]
+                 + [os.path.join(folder, n) for n in sorted(os.listdir(folder))]):
+        check_all_ways(path)
+
+
+def corpus_files():
+    return sorted(glob.glob(os.path.join(ROOT, "build", "corpus", "mp3-*", "*", "*")))
+
+
+def test_all_ways_bench_corpus():
+    paths = corpus_files()
+    if not paths:
+        pytest.skip("the benchmark corpus is not built (make corpus)")
+    for path in paths:
+        check_all_ways(path)
+
+
+# ---- generated tags -----------------------------------------------------------
+
+def encode_text(enc, text):
+    if enc == 0:
+        return text.encode("latin1", "replace")
+    if enc == 1:
+        return b"\xff\xfe" + text.encode("utf-16-le")
+    if enc == 2:
+        return text.encode("utf-16-be")
+    return text.encode("utf-8")
+
+
+def null(enc):
+    return b"\x00\x00" if enc in (1, 2) else b"\x00"
+
+
+WORDS = ["Rock", "caf\u00e9", "\u6771\u4eac", "a/b", "", "1999", "0102", "1230",
+         "1999-12-31", "x y", "(4)Rock", "4", "CR", "RX", "(21)(CR)Trance", "((paren",
+         "(300)", "255", "2001-02-03T04:05", "12", "3/9", "\U0001f600", "\n"]
+
+
+def text_body(rng, enc, values):
+    return bytes([enc]) + null(enc).join(encode_text(enc, v) for v in values)
+
+
+def words(rng, count=None):
+    return [rng.choice(WORDS) for _ in range(count or rng.randrange(1, 4))]
+
+
+TEXT_IDS = ["TIT2", "TPE1", "TALB", "TRCK", "TPOS", "TCON", "TBPM", "TCOM", "TKEY",
+            "TDRC", "TDOR", "TYER", "TDAT", "TIME", "TORY", "TRDA", "TSIZ", "TLEN",
+            "TSOP", "TIPL", "TMCL"]
+
+
+def random_frame(rng, minor):
+    """(frame ID, body) of one v2.3/2.4 frame of a random kind."""
+    enc = rng.choice([0, 0, 1, 2, 3]) if minor == 4 else rng.choice([0, 0, 1])
+    kind = rng.randrange(14)
+    if kind < 5:
+        frame_id = rng.choice(TEXT_IDS)
+        return frame_id, text_body(rng, enc, words(rng))
+    if kind == 5:
+        return "TXXX", text_body(rng, enc, [rng.choice(["", "d", "REPLAYGAIN"])] + words(rng))
+    if kind == 6:
+        return rng.choice(["COMM", "USLT"]), (
+            bytes([enc]) + rng.choice([b"eng", b"deu", b"xxx"]) +
+            encode_text(enc, rng.choice(["", "d", "ID3v1 Comment"])) + null(enc) +
+            encode_text(enc, rng.choice(WORDS)))
+    if kind == 7:
+        mime = rng.choice([b"JPG", b"PNG", b"image/jpeg", b"image/png", b""])
+        return "APIC", (bytes([enc]) + mime + b"\x00" + bytes([rng.randrange(21)]) +
+                        encode_text(enc, rng.choice(["", "cover", "d"])) + null(enc) +
+                        bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40))))
+    if kind == 8:
+        return "IPLS", text_body(rng, enc, words(rng, 2 * rng.randrange(1, 3)))
+    if kind == 9:
+        return rng.choice(["WOAR", "WCOM", "WXXX"]), (
+            (bytes([enc]) + encode_text(enc, "d") + null(enc) if rng.random() < 0.5 else b"")
+            + b"http://example.com/" + bytes([rng.randrange(0x61, 0x7a)]))
+    if kind == 10:
+        return rng.choice(["UFID", "PRIV"]), b"owner\x00" + bytes(rng.randrange(256) for _ in range(8))
+    if kind == 11:
+        return rng.choice(["POPM", "PCNT"]), b"a@b\x00\x80\x00\x00\x00\x05"[rng.choice([0, 4]):]
+    if kind == 12:
+        return rng.choice(["XYZW", "ABCD", "abcd", "TXX\x00", "T\xe9ST"]), b"\x00raw"
+    sub = b"".join(frame_bytes(minor, *random_frame(rng, minor), 0)
+                   for _ in range(rng.randrange(0, 3)))
+    if rng.random() < 0.5:
+        return "CHAP", b"ch1\x00" + struct.pack(">LLLL", 0, 1000, 0xFFFFFFFF, 0xFFFFFFFF) + sub
+    return "CTOC", b"toc\x00\x03\x01ch1\x00" + sub
+
+
+def frame_bytes(minor, frame_id, body, flags, plain_size=False):
+    name = frame_id.encode("latin1")
+    if minor == 2:
+        return name[:3] + struct.pack(">L", len(body))[1:] + body
+    if minor == 4 and not plain_size:
+        size = synchsafe(len(body))
+    else:
+        size = struct.pack(">L", len(body))
+    return name + size + struct.pack(">H", flags) + body
+
+
+V22_FRAMES = [("TT2", b"\x00title"), ("TP1", b"\x01\xff\xfea\x00"), ("TYE", b"\x001999"),
+              ("TDA", b"\x000102"), ("TIM", b"\x001230"), ("TCO", b"\x00(17)"),
+              ("COM", b"\x00engd\x00c"), ("PIC", b"\x00JPG\x03d\x00\xff\xd8"),
+              ("PIC", b"\x00PNG\x00\x00\x89P"), ("TOR", b"\x001970"),
+              ("IPL", b"\x00a\x00b"), ("XXX", b"\x00x"), ("CRM", b"o\x00d\x00x")]
+
+
+def random_v1(rng):
+    def field(n):
+        return bytes(rng.choice(b"\x00 \tab\xe9(4)19") for _ in range(rng.randrange(n + 1))).ljust(n, b"\x00")
+    year = rng.choice([b"1999", b"", b"19", b"abcd", b"2001"]).ljust(4, b"\x00")
+    comment = field(28) + bytes([rng.choice([0, 0, 65])]) + bytes([rng.choice([0, 5, 200])])
+    data = b"TAG" + field(30) + field(30) + field(30) + year + comment + bytes([rng.choice([0, 17, 255, 200])])
+    if rng.random() < 0.1:
+        data = data[:-rng.randrange(1, 5)]
+    return data
+
+
+def random_file(rng):
+    """The bytes of an MP3 with a random ID3v2 tag (or none) and maybe an
+    ID3v1 tag."""
+    minor = rng.choice([2, 3, 3, 4, 4])
+    flags = 0
+    if rng.random() < 0.1:
+        flags = 0x80
+    plain_size = minor == 4 and rng.random() < 0.1
+    if minor == 2:
+        body = b"".join(frame_bytes(2, *rng.choice(V22_FRAMES), 0)
+                        for _ in range(rng.randrange(1, 8)))
+    else:
+        parts = []
+        for _ in range(rng.randrange(1, 12)):
+            frame_id, data = random_frame(rng, minor)
+            frame_flags = 0
+            if rng.random() < 0.05:
+                frame_flags = rng.choice([0x0080, 0x0040, 0x0002, 0x0009, 0x4000, 0x0001])
+            if frame_flags in (0x0009,) and minor == 4:
+                data = struct.pack(">L", len(data)) + zlib.compress(data)
+            parts.append(frame_bytes(minor, frame_id, data, frame_flags, plain_size))
+            if rng.random() < 0.1:
+                parts.append(parts[-1])  # the same frame twice: merged
+        body = b"".join(parts)
+    body += b"\x00" * rng.choice([0, 0, 10, 100])
+    if rng.random() < 0.15:
+        v2 = b""
+    else:
+        v2 = b"ID3" + bytes([minor, 0, flags]) + synchsafe(len(body)) + body
+    v1 = random_v1(rng) if rng.random() < 0.4 else b""
+    return v2 + AUDIO + v1
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated")
+    rng = random.Random(8)
+    paths = []
+    for i in range(400):
+        path = str(folder / ("%03d.mp3" % i))
+        with open(path, "wb") as f:
+            f.write(random_file(rng))
+        paths.append(path)
+    return paths
+
+
+def test_all_ways_generated(generated):
+    for path in generated:
+        check_all_ways(path)
+
+
+# ---- the oracle -------------------------------------------------------------------
+
+# Run with either library as `lib`: what a program sees of MP3(path) and
+# ID3(path) for each path, as text (reprs, sorted where order is the
+# library's own business).
+DESCRIBE = r'''
+import importlib, sys
+lib = sys.argv[1]
+mp3 = importlib.import_module(lib + ".mp3")
+id3 = importlib.import_module(lib + ".id3")
+
+def tags_text(tags):
+    return [tags.filename, tags.version, tags.size, tags.f_unsynch, tags.f_extended,
+            [(k, f.HashKey, repr(f)) for k, f in sorted(tags.items())],
+            sorted(tags.unknown_frames), tags.pprint()]
+
+for path in sys.stdin.read().splitlines():
+    out = []
+    for cls in (mp3.MP3, mp3.EasyMP3, id3.ID3):
+        try:
+            f = cls(path)
+        except Exception as e:
+            out.append(("raises", type(e).__name__))
+            continue
+        if cls is id3.ID3:
+            out.append(tags_text(f))
+            continue
+        tags = f.tags
+        if cls is mp3.EasyMP3:
+            tags = None if tags is None else sorted(tags.items())
+        elif tags is not None:
+            tags = tags_text(tags)
+        out.append((sorted(vars(f.info).items()), f.info.pprint(), tags))
+    print(repr(out))
+'''
+
+
+def describe(pythonpath, lib, paths):
+    env = dict(os.environ, PYTHONPATH=pythonpath)
+    result = subprocess.run([sys.executable, "-c", DESCRIBE, lib], input="\n".join(paths),
+                            env=env, capture_output=True, text=True, check=True)
+    return result.stdout.splitlines()
+
+
+def test_same_as_mutagen(oracle_dir, upstream_data, generated):
+    paths = [os.path.join(upstream_data, n) for n in sorted(os.listdir(upstream_data))
+             if n.endswith((".mp3", ".id3"))]
+    paths += generated + corpus_files()[::8]
+    ours = describe(os.path.join(ROOT, "python"), "cmutagen", paths)
+    theirs = describe(oracle_dir, "mutagen", paths)
+    assert len(ours) == len(theirs) == len(paths)
+    for path, a, b in zip(paths, ours, theirs):
+        assert a == b, path

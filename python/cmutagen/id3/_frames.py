@@ -342,10 +342,10 @@ class CHAP(Frame):
         text = "%s time=%d..%d offset=%d..%d" % (
             self.element_id, self.start_time, self.end_time,
             self.start_offset, self.end_offset)
-        sub = "\n".join(f.pprint() for f in self.sub_frames.values())
-        if sub:
-            # every line of the sub-frames is indented, even inside a frame
-            text += "".join("\n    " + line for line in sub.split("\n"))
+        # every line of every sub-frame is indented, lines as str.splitlines
+        # finds them (so a frame's trailing line break adds no empty line)
+        for frame in self.sub_frames.values():
+            text += "".join("\n    " + line for line in frame.pprint().splitlines())
         return text
 
 

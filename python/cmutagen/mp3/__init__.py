@@ -515,7 +515,9 @@ class MP3(ID3FileType):
         tags = ID3()
         if header is not None:
             header = _ID3Header._plain(*header, len(body))
-        if not tags._load_read(self.filename, header, body, tail):
+        # (the tags of a file loaded as a whole have no filename of their
+        # own: mutagen reads them from the file object it opened)
+        if not tags._load_read(None, header, body, tail):
             tags = None
         self.tags = tags
         self.info = MPEGInfo._from_fields(fields, file_size)
