@@ -1067,6 +1067,17 @@ class MP4(FileType):
 
     _mimes = ["audio/mp4", "audio/x-m4a", "audio/mpeg4", "audio/aac"]
 
+    def __init__(self, *args, **kwargs):
+        # MP4(path), the commonest call, straight into the C core (load's
+        # own fast path, without loadfile's FileThing around it).
+        if (len(args) == 1 and not kwargs and args[0].__class__ is str
+                and self.MP4Tags is MP4Tags and self.MP4Chapters is MP4Chapters):
+            # (filename first: the attributes keep mutagen's order)
+            self.filename = args[0]
+            if _load_native(self, args[0]):
+                return
+        super().__init__(*args, **kwargs)
+
     @loadfile()
     def load(self, filething):
         self.filename = filething.filename
