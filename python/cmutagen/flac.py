@@ -439,6 +439,19 @@ class FLAC(FileType):
     def score(filename, fileobj, header):
         return header.startswith(b"fLaC") + filename.lower().endswith(".flac") * 3
 
+    def __init__(self, *args, **kwargs):
+        # FLAC(path), the commonest call, builds the objects in one C call;
+        # anything else, or a file that call leaves to Python (it returns
+        # False or raises), goes the general way, which decides.
+        if len(args) == 1 and not kwargs and args[0].__class__ is str \
+                and self.__class__ is FLAC:
+            try:
+                if _native.load_flac(self, args[0], _NATIVE_SPEC):
+                    return
+            except (_native.ParseError, OSError, MemoryError):
+                pass
+        super().__init__(*args, **kwargs)
+
     @property
     def vc(self):
         return self.tags
@@ -587,6 +600,11 @@ class FLAC(FileType):
             f.seek(-128, 2)
             f.truncate()
         f.flush()
+
+
+# The classes _native.load_flac builds FLAC.load's objects of.
+_NATIVE_SPEC = (StreamInfo, Padding, SeekTable, VCFLACDict, CueSheet, Picture, MetadataBlock,
+                SeekPoint, CueSheetTrack, CueSheetTrackIndex)
 
 
 def _parse_error(e, name):

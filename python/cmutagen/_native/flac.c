@@ -8,6 +8,9 @@
 #include "native.h"
 #include "read_path.h"
 
+#include <limits.h>
+#include <string.h>
+
 static PyObject *build_picture(const cm_flac_picture *p)
 {
     return Py_BuildValue("(kNNkkkky#)", (unsigned long)p->type, cm_py_text_replace(p->mime),
@@ -158,4 +161,514 @@ PyObject *cm_py_read_flac_picture(PyObject *module, PyObject *arg)
     }
     PyBuffer_Release(&view);
     return result;
+}
+
+/* ---- load_flac: FLAC(path)'s objects, built here ------------------------ */
+
+/* The attribute names the objects get, interned once. */
+enum {
+    N_CODE,
+    N_MIN_BLOCKSIZE,
+    N_MAX_BLOCKSIZE,
+    N_MIN_FRAMESIZE,
+    N_MAX_FRAMESIZE,
+    N_SAMPLE_RATE,
+    N_CHANNELS,
+    N_BITS_PER_SAMPLE,
+    N_TOTAL_SAMPLES,
+    N_LENGTH,
+    N_MD5_SIGNATURE,
+    N_BITRATE,
+    N_VENDOR,
+    N_INDEX,
+    N_SIZE,
+    N_OVERFLOW_SIZE,
+    N_TYPE,
+    N_MIME,
+    N_DESC,
+    N_WIDTH,
+    N_HEIGHT,
+    N_DEPTH,
+    N_COLORS,
+    N_DATA,
+    N_SEEKPOINTS,
+    N_TRACKS,
+    N_LEAD_IN_SAMPLES,
+    N_MEDIA_CATALOG_NUMBER,
+    N_COMPACT_DISC,
+    N_TRACK_NUMBER,
+    N_START_OFFSET,
+    N_ISRC,
+    N_PRE_EMPHASIS,
+    N_INDEXES,
+    N_METADATA_BLOCKS,
+    N_TAGS,
+    N_CUESHEET,
+    N_SEEKTABLE,
+    N_FILENAME,
+    N_STREAMINFO,
+    NAME_COUNT
+};
+
+static const char *const name_text[NAME_COUNT] = {
+    "code", "min_blocksize", "max_blocksize", "min_framesize", "max_framesize",
+    "sample_rate", "channels", "bits_per_sample", "total_samples", "length",
+    "md5_signature", "bitrate", "vendor", "_index", "_size", "_invalid_overflow_size",
+    "type", "mime", "desc", "width", "height", "depth", "colors", "data", "seekpoints",
+    "tracks", "lead_in_samples", "media_catalog_number", "compact_disc", "track_number",
+    "start_offset", "isrc", "pre_emphasis", "indexes", "metadata_blocks", "tags",
+    "cuesheet", "seektable", "filename", "_streaminfo",
+};
+
+static PyObject *names[NAME_COUNT];
+
+static bool intern_names(void)
+{
+    for (size_t i = 0; i < NAME_COUNT; i++)
+        if (!names[i] && !(names[i] = PyUnicode_InternFromString(name_text[i])))
+            return false;
+    return true;
+}
+
+/* The classes flac.py hands over (_NATIVE_SPEC), in this order. */
+enum {
+    C_STREAMINFO,
+    C_PADDING,
+    C_SEEKTABLE,
+    C_VCFLACDICT,
+    C_CUESHEET,
+    C_PICTURE,
+    C_METADATA_BLOCK,
+    C_SEEKPOINT,
+    C_CUESHEET_TRACK,
+    C_CUESHEET_TRACK_INDEX,
+    CLASS_COUNT
+};
+
+/* What the objects are built from. */
+typedef struct loader {
+    PyObject *module;
+    PyTypeObject *cls[CLASS_COUNT];
+} loader;
+
+/* dict[names[name]] = value, taking the reference; -1 when value is NULL
+ * (its error is set) or the store fails. */
+static int put(PyObject *dict, int name, PyObject *value)
+{
+    if (!value)
+        return -1;
+    int rc = PyDict_SetItem(dict, names[name], value);
+    Py_DECREF(value);
+    return rc;
+}
+
+/* cls.__new__(cls) with `dict` as its __dict__, `code` its last entry as
+ * FLAC.load sets it last; takes the dict's reference, whatever happens. */
+static PyObject *block_of(PyTypeObject *cls, PyObject *dict, int code)
+{
+    if (!dict)
+        return NULL;
+    PyObject *empty = NULL, *obj = NULL;
+    if (put(dict, N_CODE, PyLong_FromLong(code)) == 0 && (empty = PyTuple_New(0)) != NULL)
+        obj = cls->tp_new(cls, empty, NULL);
+    Py_XDECREF(empty);
+    if (obj && PyObject_GenericSetDict(obj, dict, NULL) < 0)
+        Py_CLEAR(obj);
+    Py_DECREF(dict);
+    return obj;
+}
+
+/* cls.__new__(cls) with `dict` as its __dict__ (not a block: no code). */
+static PyObject *object_of(PyTypeObject *cls, PyObject *dict)
+{
+    PyObject *empty = PyTuple_New(0);
+    PyObject *obj = empty ? cls->tp_new(cls, empty, NULL) : NULL;
+    Py_XDECREF(empty);
+    if (obj && PyObject_GenericSetDict(obj, dict, NULL) < 0)
+        Py_CLEAR(obj);
+    return obj;
+}
+
+/* A tuple subclass of `count` items, taking their references. */
+static PyObject *tuple_of(PyTypeObject *cls, Py_ssize_t count, PyObject **items)
+{
+    PyObject *t = NULL;
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (!items[i])
+            goto done;
+    t = cls->tp_alloc(cls, count);
+    if (t)
+        for (Py_ssize_t i = 0; i < count; i++) {
+            PyTuple_SET_ITEM(t, i, items[i]);
+            items[i] = NULL;
+        }
+done:
+    for (Py_ssize_t i = 0; i < count; i++)
+        Py_XDECREF(items[i]);
+    return t;
+}
+
+static uint64_t be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* StreamInfo's fields as StreamInfo._set_fields sets them; the first
+ * block also gets the file's bitrate (bitrate < 0: none). */
+static PyObject *streaminfo_block(const loader *l, const cm_flac_streaminfo *si, double length,
+                                  long long bitrate)
+{
+    PyObject *d = PyDict_New();
+    if (!d || put(d, N_MIN_BLOCKSIZE, PyLong_FromUnsignedLong(si->min_blocksize)) < 0 ||
+        put(d, N_MAX_BLOCKSIZE, PyLong_FromUnsignedLong(si->max_blocksize)) < 0 ||
+        put(d, N_MIN_FRAMESIZE, PyLong_FromUnsignedLong(si->min_framesize)) < 0 ||
+        put(d, N_MAX_FRAMESIZE, PyLong_FromUnsignedLong(si->max_framesize)) < 0 ||
+        put(d, N_SAMPLE_RATE, PyLong_FromUnsignedLong(si->sample_rate)) < 0 ||
+        put(d, N_CHANNELS, PyLong_FromUnsignedLong(si->channels)) < 0 ||
+        put(d, N_BITS_PER_SAMPLE, PyLong_FromUnsignedLong(si->bits_per_sample)) < 0 ||
+        put(d, N_TOTAL_SAMPLES, PyLong_FromUnsignedLongLong(si->total_samples)) < 0 ||
+        put(d, N_LENGTH, PyFloat_FromDouble(length)) < 0 ||
+        put(d, N_MD5_SIGNATURE, _PyLong_FromByteArray(si->md5, 16, 0, 0)) < 0 ||
+        (bitrate >= 0 && put(d, N_BITRATE, PyLong_FromLongLong(bitrate)) < 0))
+        Py_CLEAR(d);
+    return block_of(l->cls[C_STREAMINFO], d, CM_FLAC_STREAMINFO);
+}
+
+/* key.lower() of a comment's key: the key itself when it has no capital
+ * (keys are ASCII, the made-up "unknownN" ones too). */
+static PyObject *lower_key(PyObject *key)
+{
+    if (!PyUnicode_IS_ASCII(key))
+        return PyObject_CallMethod(key, "lower", NULL);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key), i = 0;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(key);
+    while (i < n && !(s[i] >= 'A' && s[i] <= 'Z'))
+        i++;
+    if (i == n)
+        return Py_NewRef(key);
+    PyObject *lower = PyUnicode_New(n, 127);
+    if (!lower)
+        return NULL;
+    Py_UCS1 *d = PyUnicode_1BYTE_DATA(lower);
+    for (i = 0; i < n; i++)
+        d[i] = s[i] >= 'A' && s[i] <= 'Z' ? (Py_UCS1)(s[i] + 32) : s[i];
+    return lower;
+}
+
+/* VCommentDict._lookup's index of the (key, value) pairs: lower-cased key
+ * -> [values], in file order (built here, the first lookup would build
+ * it). */
+static PyObject *comment_index(PyObject *items)
+{
+    PyObject *index = PyDict_New();
+    for (Py_ssize_t i = 0; index && i < PyList_GET_SIZE(items); i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        PyObject *key = lower_key(PyTuple_GET_ITEM(pair, 0));
+        PyObject *values = key ? PyDict_GetItemWithError(index, key) : NULL;
+        int rc = -1;
+        if (values) {
+            rc = PyList_Append(values, PyTuple_GET_ITEM(pair, 1));
+        } else if (key && !PyErr_Occurred() && (values = PyList_New(1)) != NULL) {
+            PyList_SET_ITEM(values, 0, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
+            rc = PyDict_SetItem(index, key, values);
+            Py_DECREF(values);
+        }
+        Py_XDECREF(key);
+        if (rc < 0)
+            Py_CLEAR(index);
+    }
+    return index;
+}
+
+/* A block measured by its contents, its length too long for the header,
+ * remembers the length the header gave. */
+static int put_overflow(PyObject *d, const cm_flac_block *b)
+{
+    if (b->length <= 0xFFFFFF)
+        return 0;
+    return put(d, N_OVERFLOW_SIZE, PyLong_FromUnsignedLong(b->declared_length));
+}
+
+static PyObject *comment_block(const loader *l, const cm_flac_block *b)
+{
+    PyObject *comment = cm_py_vcomment_replace(l->module, b->vcomment);
+    if (!comment)
+        return NULL;
+    PyObject *items = PyTuple_GET_ITEM(comment, 1);
+    PyObject *d = PyDict_New();
+    if (d && (PyDict_SetItem(d, names[N_VENDOR], PyTuple_GET_ITEM(comment, 0)) < 0 ||
+              put(d, N_INDEX, comment_index(items)) < 0 ||
+              put(d, N_SIZE, PyLong_FromUnsignedLongLong(b->length)) < 0 ||
+              put_overflow(d, b) < 0))
+        Py_CLEAR(d);
+    PyObject *block = block_of(l->cls[C_VCFLACDICT], d, CM_FLAC_VORBIS_COMMENT);
+    if (block && PyList_SetSlice(block, 0, 0, items) < 0)
+        Py_CLEAR(block);
+    Py_DECREF(comment);
+    return block;
+}
+
+static PyObject *picture_block(const loader *l, const cm_flac_block *b)
+{
+    const cm_flac_picture *p = b->picture;
+    PyObject *d = PyDict_New();
+    if (!d || put(d, N_TYPE, PyLong_FromUnsignedLong(p->type)) < 0 ||
+        put(d, N_MIME, cm_py_text_replace(p->mime)) < 0 ||
+        put(d, N_DESC, cm_py_text_replace(p->desc)) < 0 ||
+        put(d, N_WIDTH, PyLong_FromUnsignedLong(p->width)) < 0 ||
+        put(d, N_HEIGHT, PyLong_FromUnsignedLong(p->height)) < 0 ||
+        put(d, N_DEPTH, PyLong_FromUnsignedLong(p->depth)) < 0 ||
+        put(d, N_COLORS, PyLong_FromUnsignedLong(p->colors)) < 0 ||
+        put(d, N_DATA,
+            PyBytes_FromStringAndSize((const char *)p->data.ptr, (Py_ssize_t)p->data.len)) < 0 ||
+        put_overflow(d, b) < 0)
+        Py_CLEAR(d);
+    return block_of(l->cls[C_PICTURE], d, CM_FLAC_PICTURE);
+}
+
+/* SEEKTABLE: 18-byte points (first sample, byte offset: 64 bits; samples:
+ * 16 bits); a partial point at the end is dropped. */
+static PyObject *seektable_block(const loader *l, const cm_flac_block *b)
+{
+    enum { POINT = 18 };
+    Py_ssize_t count = (Py_ssize_t)(b->body.len / POINT);
+    PyObject *points = PyList_New(count);
+    for (Py_ssize_t i = 0; points && i < count; i++) {
+        const uint8_t *p = b->body.ptr + i * POINT;
+        PyObject *v[3] = {PyLong_FromUnsignedLongLong(be(p, 8)),
+                          PyLong_FromUnsignedLongLong(be(p + 8, 8)),
+                          PyLong_FromUnsignedLong((unsigned long)be(p + 16, 2))};
+        PyObject *point = tuple_of(l->cls[C_SEEKPOINT], 3, v);
+        if (!point)
+            Py_CLEAR(points);
+        else
+            PyList_SET_ITEM(points, i, point);
+    }
+    PyObject *d = points ? PyDict_New() : NULL;
+    if (d && PyDict_SetItem(d, names[N_SEEKPOINTS], points) < 0)
+        Py_CLEAR(d);
+    Py_XDECREF(points);
+    return block_of(l->cls[C_SEEKTABLE], d, CM_FLAC_SEEKTABLE);
+}
+
+/* A cue sheet track: offset (64 bits), number, ISRC (12 bytes, NUL-padded),
+ * flags, 13 reserved bytes, index count; then its 12-byte index points
+ * (offset, number, 3 reserved).  NULL without an error when the body ends
+ * too early (the general path raises there). */
+enum { CUE_HEADER = 396, CUE_TRACK = 36, CUE_INDEX = 12 };
+
+static PyObject *cue_track(const loader *l, const cm_flac_block *b, size_t *pos)
+{
+    const uint8_t *t = b->body.ptr + *pos;
+    if (b->body.len - *pos < CUE_TRACK)
+        return NULL;
+    size_t index_count = t[35], isrc_len = 12;
+    while (isrc_len && t[9 + isrc_len - 1] == 0)
+        isrc_len--;
+    *pos += CUE_TRACK;
+    if (b->body.len - *pos < index_count * CUE_INDEX)
+        return NULL;
+    PyObject *indexes = PyList_New((Py_ssize_t)index_count);
+    for (size_t i = 0; indexes && i < index_count; i++, *pos += CUE_INDEX) {
+        const uint8_t *x = b->body.ptr + *pos;
+        PyObject *v[2] = {PyLong_FromLong(x[8]), PyLong_FromUnsignedLongLong(be(x, 8))};
+        PyObject *index = tuple_of(l->cls[C_CUESHEET_TRACK_INDEX], 2, v);
+        if (!index)
+            Py_CLEAR(indexes);
+        else
+            PyList_SET_ITEM(indexes, (Py_ssize_t)i, index);
+    }
+    PyObject *d = indexes ? PyDict_New() : NULL;
+    if (d && (put(d, N_TRACK_NUMBER, PyLong_FromLong(t[8])) < 0 ||
+              put(d, N_START_OFFSET, PyLong_FromUnsignedLongLong(be(t, 8))) < 0 ||
+              put(d, N_ISRC,
+                  PyBytes_FromStringAndSize((const char *)t + 9, (Py_ssize_t)isrc_len)) < 0 ||
+              put(d, N_TYPE, PyLong_FromLong(t[21] >> 7 & 1)) < 0 ||
+              put(d, N_PRE_EMPHASIS, PyBool_FromLong(t[21] & 0x40)) < 0 ||
+              PyDict_SetItem(d, names[N_INDEXES], indexes) < 0))
+        Py_CLEAR(d);
+    Py_XDECREF(indexes);
+    PyObject *track = d ? object_of(l->cls[C_CUESHEET_TRACK], d) : NULL;
+    Py_XDECREF(d);
+    return track;
+}
+
+/* CUESHEET: catalog number (128 bytes, NUL-padded), lead-in (64 bits),
+ * flags, 258 reserved bytes, track count, tracks. */
+static PyObject *cuesheet_block(const loader *l, const cm_flac_block *b)
+{
+    const uint8_t *h = b->body.ptr;
+    if (b->body.len < CUE_HEADER)
+        return NULL;
+    size_t track_count = h[395], catalog_len = 128, pos = CUE_HEADER;
+    while (catalog_len && h[catalog_len - 1] == 0)
+        catalog_len--;
+    PyObject *tracks = PyList_New((Py_ssize_t)track_count);
+    for (size_t i = 0; tracks && i < track_count; i++) {
+        PyObject *track = cue_track(l, b, &pos);
+        if (!track)
+            Py_CLEAR(tracks);
+        else
+            PyList_SET_ITEM(tracks, (Py_ssize_t)i, track);
+    }
+    PyObject *d = tracks ? PyDict_New() : NULL;
+    if (d && (PyDict_SetItem(d, names[N_TRACKS], tracks) < 0 ||
+              put(d, N_LEAD_IN_SAMPLES, PyLong_FromUnsignedLongLong(be(h + 128, 8))) < 0 ||
+              put(d, N_MEDIA_CATALOG_NUMBER,
+                  PyBytes_FromStringAndSize((const char *)h, (Py_ssize_t)catalog_len)) < 0 ||
+              put(d, N_COMPACT_DISC, PyBool_FromLong(h[136] & 0x80)) < 0))
+        Py_CLEAR(d);
+    Py_XDECREF(tracks);
+    return block_of(l->cls[C_CUESHEET], d, CM_FLAC_CUESHEET);
+}
+
+static PyObject *padding_block(const loader *l, const cm_flac_block *b)
+{
+    PyObject *d = PyDict_New();
+    if (d && put(d, N_LENGTH, PyLong_FromUnsignedLongLong(b->length)) < 0)
+        Py_CLEAR(d);
+    return block_of(l->cls[C_PADDING], d, CM_FLAC_PADDING);
+}
+
+/* APPLICATION and the block types FLAC.METADATA_BLOCKS does not name. */
+static PyObject *other_block(const loader *l, const cm_flac_block *b)
+{
+    PyObject *d = PyDict_New();
+    if (d && put(d, N_DATA, PyBytes_FromStringAndSize((const char *)b->body.ptr,
+                                                      (Py_ssize_t)b->body.len)) < 0)
+        Py_CLEAR(d);
+    return block_of(l->cls[C_METADATA_BLOCK], d, b->type);
+}
+
+/* A STREAMINFO block after the first: decoded on its own, no bitrate. */
+static PyObject *extra_streaminfo_block(const loader *l, const cm_flac_block *b)
+{
+    cm_flac_streaminfo si;
+    cm_error err;
+    if (cm_flac_decode_streaminfo(b->body.ptr, b->body.len, 0, &si, &err) != CM_OK)
+        return NULL; /* the parse has checked it; were it not so, Python decides */
+    return streaminfo_block(l, &si, cm_flac_streaminfo_length(&si), -1);
+}
+
+/* FLAC.load's result as the instance's __dict__, or NULL: with an error
+ * set when building failed, without one when Python must decide (it raises
+ * there: a second seek table or cue sheet, a cue sheet cut short). */
+static PyObject *flac_dict(const loader *l, const cm_flac *f, PyObject *path)
+{
+    PyObject *blocks = PyList_New((Py_ssize_t)f->block_count);
+    PyObject *tags = Py_None, *cuesheet = Py_None, *seektable = Py_None, *streaminfo = NULL;
+    long long bitrate = f->bitrate > LLONG_MAX ? LLONG_MAX : (long long)f->bitrate;
+    for (size_t i = 0; blocks && i < f->block_count; i++) {
+        const cm_flac_block *b = &f->blocks[i];
+        PyObject *block;
+        switch (b->type) {
+        case CM_FLAC_STREAMINFO:
+            if (streaminfo) {
+                block = extra_streaminfo_block(l, b);
+            } else {
+                block = streaminfo = streaminfo_block(l, &f->streaminfo, f->length, bitrate);
+            }
+            break;
+        case CM_FLAC_PADDING:
+            block = padding_block(l, b);
+            break;
+        case CM_FLAC_SEEKTABLE:
+            block = seektable == Py_None ? seektable_block(l, b) : NULL;
+            if (block)
+                seektable = block;
+            break;
+        case CM_FLAC_VORBIS_COMMENT:
+            block = comment_block(l, b);
+            if (block && tags == Py_None)
+                tags = block;
+            break;
+        case CM_FLAC_CUESHEET:
+            block = cuesheet == Py_None ? cuesheet_block(l, b) : NULL;
+            if (block)
+                cuesheet = block;
+            break;
+        case CM_FLAC_PICTURE:
+            block = picture_block(l, b);
+            break;
+        default:
+            block = other_block(l, b);
+        }
+        if (!block) {
+            Py_CLEAR(blocks);
+            break;
+        }
+        PyList_SET_ITEM(blocks, (Py_ssize_t)i, block);
+    }
+    if (!blocks || !streaminfo) {
+        Py_XDECREF(blocks);
+        return NULL;
+    }
+    PyObject *d = PyDict_New();
+    if (d && (PyDict_SetItem(d, names[N_METADATA_BLOCKS], blocks) < 0 ||
+              PyDict_SetItem(d, names[N_TAGS], tags) < 0 ||
+              PyDict_SetItem(d, names[N_CUESHEET], cuesheet) < 0 ||
+              PyDict_SetItem(d, names[N_SEEKTABLE], seektable) < 0 ||
+              PyDict_SetItem(d, names[N_FILENAME], path) < 0 ||
+              PyDict_SetItem(d, names[N_STREAMINFO], streaminfo) < 0))
+        Py_CLEAR(d);
+    Py_DECREF(blocks);
+    return d;
+}
+
+const char cm_py_load_flac_doc[] =
+    "load_flac(flac, path, spec)\n--\n\n"
+    "FLAC.load from a path in one call: fills the FLAC instance `flac`'s\n"
+    "__dict__ with its metadata blocks' objects, built as flac.py builds them\n"
+    "from the classes in `spec` (StreamInfo, Padding, SeekTable, VCFLACDict,\n"
+    "CueSheet, Picture, MetadataBlock, SeekPoint, CueSheetTrack,\n"
+    "CueSheetTrackIndex).  Returns True, or False where the general path must\n"
+    "decide (it raises there).  Raises ParseError when the file does not read\n"
+    "as a FLAC file, OSError when it cannot be read.";
+
+PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_Check(args[1]) || !PyTuple_Check(args[2]) ||
+        PyTuple_GET_SIZE(args[2]) != CLASS_COUNT) {
+        PyErr_SetString(PyExc_TypeError, "load_flac(flac, path: str, spec: tuple of classes)");
+        return NULL;
+    }
+    loader l = {module, {NULL}};
+    for (int i = 0; i < CLASS_COUNT; i++) {
+        PyObject *cls = PyTuple_GET_ITEM(args[2], i);
+        if (!PyType_Check(cls)) {
+            PyErr_SetString(PyExc_TypeError, "load_flac: the spec holds classes only");
+            return NULL;
+        }
+        l.cls[i] = (PyTypeObject *)cls;
+    }
+    if (!intern_names())
+        return NULL;
+    /* An ASCII path is its own encoding; any other is encoded (and checked
+     * for NUL) as the file system wants it. */
+    PyObject *encoded = NULL;
+    const char *path = PyUnicode_IS_ASCII(args[1]) ? (const char *)PyUnicode_DATA(args[1]) : NULL;
+    if (!path || strlen(path) != (size_t)PyUnicode_GET_LENGTH(args[1])) {
+        if (!PyUnicode_FSConverter(args[1], &encoded))
+            return NULL;
+        path = PyBytes_AS_STRING(encoded);
+    }
+    cm_read_opts opts = {CM_FORMAT_FLAC};
+    cm_error err;
+    cm_doc *doc;
+    Py_BEGIN_ALLOW_THREADS
+    doc = cm_read_file(path, &opts, &err);
+    Py_END_ALLOW_THREADS
+    Py_XDECREF(encoded);
+    if (!doc)
+        return cm_py_raise_parse_error(module, &err, args[1]);
+    PyObject *dict = flac_dict(&l, cm_doc_flac(doc), args[1]);
+    cm_doc_free(doc);
+    if (!dict)
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_False);
+    int rc = PyObject_GenericSetDict(args[0], dict, NULL);
+    Py_DECREF(dict);
+    return rc < 0 ? NULL : Py_NewRef(Py_True);
 }

@@ -13,12 +13,16 @@ extern const char cm_py_read_flac_streaminfo_doc[];
 PyObject *cm_py_read_flac_streaminfo(PyObject *module, PyObject *arg);
 extern const char cm_py_read_flac_picture_doc[];
 PyObject *cm_py_read_flac_picture(PyObject *module, PyObject *arg);
+extern const char cm_py_load_flac_doc[];
+PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 #define CM_PY_FLAC_METHODS                                                                    \
     {"read_flac_streaminfo", cm_py_read_flac_streaminfo, METH_O,                              \
      cm_py_read_flac_streaminfo_doc},                                                         \
         {"read_flac_picture", cm_py_read_flac_picture, METH_O, cm_py_read_flac_picture_doc},  \
         {"read_flac", (PyCFunction)(void (*)(void))cm_py_read_flac,                           \
-         METH_VARARGS | METH_KEYWORDS, cm_py_read_flac_doc},
+         METH_VARARGS | METH_KEYWORDS, cm_py_read_flac_doc},                                 \
+        {"load_flac", (PyCFunction)(void (*)(void))cm_py_load_flac, METH_FASTCALL,            \
+         cm_py_load_flac_doc},
 
 #endif
