@@ -22,6 +22,8 @@ import os
 # API they really call is in the row's note).
 def call_kind(row):
     call = row["call"]
+    if call == "mem-floor":
+        return "floor"
     if row["level"] == "native" or row["level"] == "python-batch":
         return call
     if call in ("floor", "touch"):
@@ -62,11 +64,12 @@ def _fmt_us(value):
     return "%.1f" % value if value < 1000 else "%.0f" % value
 
 
-def _floor_us(all_rows, fmt, profile):
+def _floor_us(all_rows, fmt, profile, call="floor"):
     """The native I/O floor serves every level: it is the cheapest way to get
-    the bytes, from any language."""
+    the bytes, from any language.  call="mem-floor": the memory floor, one
+    read of those bytes already in memory, for the from-memory table."""
     for row in all_rows:
-        if (row["level"] == "native" and row["call"] == "floor"
+        if (row["level"] == "native" and row["call"] == call
                 and row["format"] == fmt and row["profile"] == profile):
             return row["median_us"]
     return None
@@ -103,11 +106,14 @@ def tables(rows):
         # A Python load + touch cannot cost less than the bytes' I/O plus
         # the touch itself: the second ratio is against that sum.
         with_touch = with_floor and key[0] == "python"
+        with_mem_floor = key == ("native", "mem")
         header = (["format", "profile"] + libraries
                   + (["cmutagen / I/O floor"] if with_floor else [])
-                  + (["cmutagen / (I/O floor + touch)"] if with_touch else []))
+                  + (["cmutagen / (I/O floor + touch)"] if with_touch else [])
+                  + (["cmutagen / memory floor"] if with_mem_floor else []))
         out.append("| " + " | ".join(header) + " |")
-        out.append("| --- | --- |" + " ---: |" * (len(libraries) + with_floor + with_touch))
+        out.append("| --- | --- |"
+                   + " ---: |" * (len(libraries) + with_floor + with_touch + with_mem_floor))
         for fmt, profile in _cells(group):
             reference = by.get((fmt, profile, "cmutagen"))
             reference_us = reference["median_us"] if reference else None
@@ -123,6 +129,9 @@ def tables(rows):
                 cells.append(text)
             if with_floor:
                 floor = _floor_us(rows, fmt, profile)
+                cells.append("%.2f×" % (reference_us / floor) if reference_us and floor else "—")
+            if with_mem_floor:
+                floor = _floor_us(rows, fmt, profile, "mem-floor")
                 cells.append("%.2f×" % (reference_us / floor) if reference_us and floor else "—")
             if with_touch:
                 floor, touched = _floor_us(rows, fmt, profile), _touch_us(rows, fmt, profile)
@@ -140,18 +149,27 @@ def tables(rows):
     return "\n".join(out)
 
 
+# The floor table's columns: (library, call) -> heading.
+FLOOR_COLUMNS = {
+    ("io-floor", "floor"): "I/O floor (C)",
+    ("python-io", "floor"): "I/O floor (Python)",
+    ("io-floor", "mem-floor"): "memory floor (C)",
+}
+
+
 def _floor_table(rows):
-    floors = [r for r in rows if r["call"] == "floor"]
+    floors = [r for r in rows if call_kind(r) == "floor"]
     if not floors:
         return []
-    out = ["### I/O floor: open, read the byte ranges the parse needs, close", ""]
-    libraries = sorted({r["library"] for r in floors})
-    out.append("| format | profile | " + " | ".join(libraries) + " |")
-    out.append("| --- | --- |" + " ---: |" * len(libraries))
-    by = {(r["format"], r["profile"], r["library"]): r["median_us"] for r in floors}
+    out = ["### Floors: open, read the byte ranges the parse needs, close; and one read of"
+           " those bytes in memory", ""]
+    columns = [c for c in FLOOR_COLUMNS if any((r["library"], r["call"]) == c for r in floors)]
+    out.append("| format | profile | " + " | ".join(FLOOR_COLUMNS[c] for c in columns) + " |")
+    out.append("| --- | --- |" + " ---: |" * len(columns))
+    by = {(r["format"], r["profile"], r["library"], r["call"]): r["median_us"] for r in floors}
     for fmt, profile in _cells(floors):
         out.append("| %s | %s | %s |" % (fmt, profile, " | ".join(
-            _fmt_us(by.get((fmt, profile, lib))) for lib in libraries)))
+            _fmt_us(by.get((fmt, profile) + column)) for column in columns)))
     return out + [""]
 
 
