@@ -23,6 +23,7 @@
 
 #include <string.h>
 
+#include "../core/base64.h"
 #include "../core/cursor.h"
 #include "../core/error.h"
 #include "../flac/flac.h"
@@ -637,55 +638,6 @@ static bool key_is(cm_str key, const char *name)
     return true;
 }
 
-/* Each base64 digit's value plus one; 0 for bytes that are not digits. */
-static const uint8_t base64_digit[256] = {
-    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
-    ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] =
-    16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23,
-    ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] =
-    31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38,
-    ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] =
-    46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53,
-    ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] =
-    61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
-};
-
-/* Standard base64 with '=' padding (RFC 4648 section 4), as written for
- * METADATA_BLOCK_PICTURE.  Returns the decoded length, SIZE_MAX when the
- * text is not base64.  Covers are ~100 KB of it: the loop takes whole
- * quads and checks their digits at once. */
-static size_t base64_decode(const char *in, size_t len, uint8_t *out)
-{
-    const uint8_t *s = (const uint8_t *)in;
-    if (len % 4)
-        return SIZE_MAX;
-    size_t pad = len && s[len - 1] == '=' ? (len > 1 && s[len - 2] == '=' ? 2 : 1) : 0;
-    size_t whole = pad ? len - 4 : len, n = 0;
-    for (size_t i = 0; i < whole; i += 4) {
-        uint32_t a = base64_digit[s[i]], b = base64_digit[s[i + 1]];
-        uint32_t c = base64_digit[s[i + 2]], d = base64_digit[s[i + 3]];
-        if (!a || !b || !c || !d)
-            return SIZE_MAX;
-        uint32_t quad = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
-        out[n] = (uint8_t)(quad >> 16);
-        out[n + 1] = (uint8_t)(quad >> 8);
-        out[n + 2] = (uint8_t)quad;
-        n += 3;
-    }
-    if (pad) {
-        const uint8_t *q = s + len - 4;
-        uint32_t a = base64_digit[q[0]], b = base64_digit[q[1]];
-        uint32_t c = pad == 1 ? base64_digit[q[2]] : 1;
-        if (!a || !b || !c)
-            return SIZE_MAX;
-        uint32_t quad = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6;
-        out[n++] = (uint8_t)(quad >> 16);
-        if (pad == 1)
-            out[n++] = (uint8_t)(quad >> 8);
-    }
-    return n;
-}
-
 /* The METADATA_BLOCK_PICTURE comments that decode, into o->pictures. */
 static cm_status decode_pictures(cm_ogg *o, cm_arena *arena, cm_error *err)
 {
@@ -706,7 +658,7 @@ static cm_status decode_pictures(cm_ogg *o, cm_arena *arena, cm_error *err)
         uint8_t *raw = cm_arena_alloc(arena, e->value.len / 4 * 3 + 1, 1);
         if (!raw)
             return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
-        size_t len = base64_decode(e->value.ptr, e->value.len, raw);
+        size_t len = cm_base64_decode(e->value.ptr, e->value.len, raw);
         cm_cursor c = cm_cursor_make(raw, len == SIZE_MAX ? 0 : len);
         if (len != SIZE_MAX && cm_flac_decode_picture(&c, &pictures[n]))
             n++;

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "cmutagen.h"
+#include "core/base64.h"
 #include "ogg/ogg.h"
 
 /* Vorbis identification header of upstream empty.ogg */
@@ -790,7 +791,116 @@ static void test_every_prefix_fails_cleanly(void)
     bb_free(&b);
 }
 
+/* ---- base64 -------------------------------------------------------------- */
+
+/* The reference: one byte at a time, straight from RFC 4648's alphabet,
+ * with the rules cm_base64_decode documents. */
+static size_t base64_reference(const char *in, size_t len, uint8_t *out)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (len % 4)
+        return SIZE_MAX;
+    size_t pad = 0;
+    while (pad < 2 && pad < len && in[len - 1 - pad] == '=')
+        pad++;
+    uint32_t bits = 0;
+    size_t nbits = 0, n = 0;
+    for (size_t i = 0; i < len - pad; i++) {
+        const char *at = in[i] ? strchr(alphabet, in[i]) : NULL;
+        if (!at)
+            return SIZE_MAX;
+        bits = bits << 6 | (uint32_t)(at - alphabet);
+        nbits += 6;
+        if (nbits >= 8) {
+            nbits -= 8;
+            out[n++] = (uint8_t)(bits >> nbits);
+            bits &= (1u << nbits) - 1;
+        }
+    }
+    /* (with len a multiple of 4, the one or two '=' leave two or three
+     * digits in the last group: whole bytes are all that is written) */
+    return n;
+}
+
+static uint32_t rng_state = 12345;
+
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+/* Random text, mostly digits; per text a rate of '=' and of other bytes. */
+static void random_base64(char *text, size_t len)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t bad = rng() % 4 == 0 ? rng() % 200 + 1 : 0, eq = rng() % 3 == 0 ? rng() % 50 + 1 : 0;
+    for (size_t i = 0; i < len; i++) {
+        uint32_t r = rng() % 10000;
+        text[i] = r < bad ? (char)(rng() % 256) : r < bad + eq ? '=' : digits[rng() % 64];
+    }
+    /* often a proper padded end */
+    if (len >= 4 && rng() % 2)
+        for (uint32_t k = 0, n = rng() % 3; k < n; k++)
+            text[len - 1 - k] = '=';
+}
+
+static void test_base64_against_reference(void)
+{
+    enum { MAX = 5000 };
+    char *text = malloc(MAX);
+    uint8_t *want = malloc(MAX);
+    int mismatches = 0, valid = 0, invalid = 0;
+    for (int round = 0; round < 30000; round++) {
+        size_t len = round < 25000 ? (size_t)(rng() % 101) : (size_t)(rng() % MAX);
+        if (rng() % 2)
+            len &= ~(size_t)3; /* mostly whole groups */
+        random_base64(text, len);
+        /* exactly the room the contract gives, so ASan sees any write past it */
+        uint8_t *got = malloc(len / 4 * 3 + 1);
+        size_t n = cm_base64_decode(text, len, got);
+        size_t m = base64_reference(text, len, want);
+        if (n != m || (n != SIZE_MAX && memcmp(got, want, n) != 0))
+            mismatches++;
+        if (n == SIZE_MAX)
+            invalid++;
+        else
+            valid++;
+        free(got);
+    }
+    CHECK(mismatches == 0);
+    CHECK(valid > 5000 && invalid > 5000); /* both kinds were tried */
+    free(text);
+    free(want);
+}
+
+static void test_base64_cases(void)
+{
+    static const struct {
+        const char *text;
+        const char *bytes; /* NULL: not base64 */
+    } cases[] = {
+        {"", ""}, {"TWFu", "Man"}, {"TWE=", "Ma"}, {"TQ==", "M"}, {"TR==", "M"},
+        {"TWFuTWFuTWFuTWE=", "ManManManMa"}, {"TWFuTWFuTWFu", "ManManMan"},
+        {"TWF", NULL}, {"TW=u", NULL}, {"T===", NULL}, {"====", NULL}, {"TWFu=", NULL},
+        {"TWFuTW\nu", NULL}, {"TWFu TWFu", NULL}, {"TWFu====", NULL}, {"TQ==TWFu", NULL},
+        {"+/+/", "\xfb\xff\xbf"}, {"-_-_", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = strlen(cases[i].text);
+        uint8_t out[16];
+        size_t n = cm_base64_decode(cases[i].text, len, out);
+        if (!cases[i].bytes)
+            CHECK(n == SIZE_MAX);
+        else
+            CHECK(n == strlen(cases[i].bytes) && memcmp(out, cases[i].bytes, n) == 0);
+    }
+}
+
 TEST_LIST(test_vorbis, test_vorbis_bitrates, test_opus, test_opus_extra_data_and_cut_comment,
           test_speex_theora_flac, test_multipage_comment, test_pictures, test_framing_and_padding,
           test_header_errors, test_last_page, test_fake_page_in_last_page, test_rounds_and_paths,
-          test_every_prefix_fails_cleanly)
+          test_every_prefix_fails_cleanly, test_base64_cases, test_base64_against_reference)
