@@ -321,7 +321,7 @@ static uint64_t be(const uint8_t *p, int n)
 static PyObject *streaminfo_block(const loader *l, const cm_flac_streaminfo *si, double length,
                                   long long bitrate)
 {
-    PyObject *d = PyDict_New();
+    PyObject *d = _PyDict_NewPresized(12);
     if (!d || put(d, N_MIN_BLOCKSIZE, PyLong_FromUnsignedLong(si->min_blocksize)) < 0 ||
         put(d, N_MAX_BLOCKSIZE, PyLong_FromUnsignedLong(si->max_blocksize)) < 0 ||
         put(d, N_MIN_FRAMESIZE, PyLong_FromUnsignedLong(si->min_framesize)) < 0 ||
@@ -337,12 +337,9 @@ static PyObject *streaminfo_block(const loader *l, const cm_flac_streaminfo *si,
     return block_of(l->cls[C_STREAMINFO], d, CM_FLAC_STREAMINFO);
 }
 
-/* key.lower() of a comment's key: the key itself when it has no capital
- * (keys are ASCII, the made-up "unknownN" ones too). */
-static PyObject *lower_key(PyObject *key)
+/* key.lower() of an ASCII key: the key itself when it has no capital. */
+static PyObject *ascii_lower(PyObject *key)
 {
-    if (!PyUnicode_IS_ASCII(key))
-        return PyObject_CallMethod(key, "lower", NULL);
     Py_ssize_t n = PyUnicode_GET_LENGTH(key), i = 0;
     const Py_UCS1 *s = PyUnicode_1BYTE_DATA(key);
     while (i < n && !(s[i] >= 'A' && s[i] <= 'Z'))
@@ -358,27 +355,131 @@ static PyObject *lower_key(PyObject *key)
     return lower;
 }
 
-/* VCommentDict._lookup's index of the (key, value) pairs: lower-cased key
- * -> [values], in file order (built here, the first lookup would build
- * it). */
-static PyObject *comment_index(PyObject *items)
+/* The comment keys already made, with their lower-case forms: every file
+ * has the same few (TITLE, ARTIST...), so most keys cost a lookup here,
+ * not two new str (and their hashes, computed once, serve every file's
+ * dict lookups).  Direct-mapped by a hash of the bytes; a clash replaces. */
+enum { KEY_SLOTS = 256, KEY_CACHED_MAX = 48 };
+
+static struct key_slot {
+    PyObject *key, *lower;
+} key_cache[KEY_SLOTS];
+
+/* A key that mutagen keeps as it is: 1+ bytes of 0x20..0x7D but '=' (the
+ * comment's name ends before the first '=', so it has none).  Others are
+ * changed ('?' for non-ASCII) or dropped: comment_items leaves them to
+ * module.c's reading. */
+static bool plain_key(const cm_str *k)
+{
+    if (k->len == 0)
+        return false;
+    for (size_t i = 0; i < k->len; i++) {
+        unsigned char c = (unsigned char)k->ptr[i];
+        if (c < 0x20 || c > 0x7D)
+            return false;
+    }
+    return true;
+}
+
+/* The str of a plain key and, in *lower, its lower-case form (new
+ * references both). */
+static PyObject *key_of(const cm_str *k, PyObject **lower)
+{
+    struct key_slot *slot = NULL;
+    if (k->len <= KEY_CACHED_MAX) {
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (size_t i = 0; i < k->len; i++)
+            h = (h ^ (unsigned char)k->ptr[i]) * 16777619u;
+        slot = &key_cache[(h ^ h >> 16) % KEY_SLOTS];
+        if (slot->key && (size_t)PyUnicode_GET_LENGTH(slot->key) == k->len &&
+            memcmp(PyUnicode_1BYTE_DATA(slot->key), k->ptr, k->len) == 0) {
+            *lower = Py_NewRef(slot->lower);
+            return Py_NewRef(slot->key);
+        }
+    }
+    PyObject *key = PyUnicode_New((Py_ssize_t)k->len, 127);
+    if (!key)
+        return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(key), k->ptr, k->len);
+    if (!(*lower = ascii_lower(key))) {
+        Py_DECREF(key);
+        return NULL;
+    }
+    if (slot) {
+        Py_XSETREF(slot->key, Py_NewRef(key));
+        Py_XSETREF(slot->lower, Py_NewRef(*lower));
+    }
+    return key;
+}
+
+/* index[lower].append(value), a new list for a new key. */
+static int index_add(PyObject *index, PyObject *lower, PyObject *value)
+{
+    PyObject *values = PyDict_GetItemWithError(index, lower);
+    if (values)
+        return PyList_Append(values, value);
+    if (PyErr_Occurred() || !(values = PyList_New(1)))
+        return -1;
+    PyList_SET_ITEM(values, 0, Py_NewRef(value));
+    int rc = PyDict_SetItem(index, lower, values);
+    Py_DECREF(values);
+    return rc;
+}
+
+/* The comment's (key, value) pairs and VCommentDict._lookup's index of
+ * them (lower-cased key -> [values], in file order), as mutagen reads
+ * them (errors="replace").  Returns 0, 1 when a key is not plain (the
+ * caller reads the comment the general way), -1 on error. */
+static int comment_items(const cm_vcomment *vc, PyObject **items_out, PyObject **index_out)
+{
+    for (size_t i = 0; i < vc->count; i++)
+        if (!vc->entries[i].has_equals || !plain_key(&vc->entries[i].key))
+            return 1;
+    PyObject *items = PyList_New((Py_ssize_t)vc->count);
+    PyObject *index = items ? PyDict_New() : NULL;
+    if (!index)
+        goto fail;
+    for (size_t i = 0; i < vc->count; i++) {
+        const cm_vcomment_entry *e = &vc->entries[i];
+        PyObject *lower = NULL, *pair = NULL;
+        PyObject *key = key_of(&e->key, &lower);
+        PyObject *value =
+            key ? PyUnicode_DecodeUTF8(e->value.ptr, (Py_ssize_t)e->value.len, "replace") : NULL;
+        if (value && (pair = PyTuple_New(2)) != NULL) {
+            PyTuple_SET_ITEM(pair, 0, Py_NewRef(key));
+            PyTuple_SET_ITEM(pair, 1, Py_NewRef(value));
+            PyList_SET_ITEM(items, (Py_ssize_t)i, pair);
+        }
+        int rc = pair ? index_add(index, lower, value) : -1;
+        Py_XDECREF(key);
+        Py_XDECREF(lower);
+        Py_XDECREF(value);
+        if (rc < 0)
+            goto fail;
+    }
+    *items_out = items;
+    *index_out = index;
+    return 0;
+fail:
+    Py_XDECREF(items);
+    Py_XDECREF(index);
+    return -1;
+}
+
+/* The index of (key, value) pairs read the general way: their keys may be
+ * anything module.c makes of a key (non-ASCII ones lower-cased by
+ * str.lower, as _lookup does). */
+static PyObject *general_index(PyObject *items)
 {
     PyObject *index = PyDict_New();
     for (Py_ssize_t i = 0; index && i < PyList_GET_SIZE(items); i++) {
         PyObject *pair = PyList_GET_ITEM(items, i);
-        PyObject *key = lower_key(PyTuple_GET_ITEM(pair, 0));
-        PyObject *values = key ? PyDict_GetItemWithError(index, key) : NULL;
-        int rc = -1;
-        if (values) {
-            rc = PyList_Append(values, PyTuple_GET_ITEM(pair, 1));
-        } else if (key && !PyErr_Occurred() && (values = PyList_New(1)) != NULL) {
-            PyList_SET_ITEM(values, 0, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
-            rc = PyDict_SetItem(index, key, values);
-            Py_DECREF(values);
-        }
-        Py_XDECREF(key);
-        if (rc < 0)
+        PyObject *key = PyTuple_GET_ITEM(pair, 0);
+        PyObject *lower = PyUnicode_IS_ASCII(key) ? ascii_lower(key)
+                                                  : PyObject_CallMethod(key, "lower", NULL);
+        if (!lower || index_add(index, lower, PyTuple_GET_ITEM(pair, 1)) < 0)
             Py_CLEAR(index);
+        Py_XDECREF(lower);
     }
     return index;
 }
@@ -394,27 +495,39 @@ static int put_overflow(PyObject *d, const cm_flac_block *b)
 
 static PyObject *comment_block(const loader *l, const cm_flac_block *b)
 {
-    PyObject *comment = cm_py_vcomment_replace(l->module, b->vcomment);
-    if (!comment)
-        return NULL;
-    PyObject *items = PyTuple_GET_ITEM(comment, 1);
-    PyObject *d = PyDict_New();
-    if (d && (PyDict_SetItem(d, names[N_VENDOR], PyTuple_GET_ITEM(comment, 0)) < 0 ||
-              put(d, N_INDEX, comment_index(items)) < 0 ||
+    const cm_vcomment *vc = b->vcomment;
+    PyObject *vendor = NULL, *items = NULL, *index = NULL;
+    int plain = comment_items(vc, &items, &index);
+    if (plain == 0) {
+        vendor = PyUnicode_DecodeUTF8(vc->vendor.ptr, (Py_ssize_t)vc->vendor.len, "replace");
+    } else if (plain == 1) {
+        PyObject *comment = cm_py_vcomment_replace(l->module, vc);
+        if (comment) {
+            vendor = Py_NewRef(PyTuple_GET_ITEM(comment, 0));
+            items = Py_NewRef(PyTuple_GET_ITEM(comment, 1));
+            index = general_index(items);
+            Py_DECREF(comment);
+        }
+    }
+    PyObject *d = vendor && index ? _PyDict_NewPresized(5) : NULL;
+    if (d && (PyDict_SetItem(d, names[N_VENDOR], vendor) < 0 ||
+              PyDict_SetItem(d, names[N_INDEX], index) < 0 ||
               put(d, N_SIZE, PyLong_FromUnsignedLongLong(b->length)) < 0 ||
               put_overflow(d, b) < 0))
         Py_CLEAR(d);
     PyObject *block = block_of(l->cls[C_VCFLACDICT], d, CM_FLAC_VORBIS_COMMENT);
     if (block && PyList_SetSlice(block, 0, 0, items) < 0)
         Py_CLEAR(block);
-    Py_DECREF(comment);
+    Py_XDECREF(vendor);
+    Py_XDECREF(items);
+    Py_XDECREF(index);
     return block;
 }
 
 static PyObject *picture_block(const loader *l, const cm_flac_block *b)
 {
     const cm_flac_picture *p = b->picture;
-    PyObject *d = PyDict_New();
+    PyObject *d = _PyDict_NewPresized(10);
     if (!d || put(d, N_TYPE, PyLong_FromUnsignedLong(p->type)) < 0 ||
         put(d, N_MIME, cm_py_text_replace(p->mime)) < 0 ||
         put(d, N_DESC, cm_py_text_replace(p->desc)) < 0 ||
@@ -481,7 +594,7 @@ static PyObject *cue_track(const loader *l, const cm_flac_block *b, size_t *pos)
         else
             PyList_SET_ITEM(indexes, (Py_ssize_t)i, index);
     }
-    PyObject *d = indexes ? PyDict_New() : NULL;
+    PyObject *d = indexes ? _PyDict_NewPresized(6) : NULL;
     if (d && (put(d, N_TRACK_NUMBER, PyLong_FromLong(t[8])) < 0 ||
               put(d, N_START_OFFSET, PyLong_FromUnsignedLongLong(be(t, 8))) < 0 ||
               put(d, N_ISRC,
@@ -606,7 +719,7 @@ static PyObject *flac_dict(const loader *l, const cm_flac *f, PyObject *path)
         Py_XDECREF(blocks);
         return NULL;
     }
-    PyObject *d = PyDict_New();
+    PyObject *d = _PyDict_NewPresized(6);
     if (d && (PyDict_SetItem(d, names[N_METADATA_BLOCKS], blocks) < 0 ||
               PyDict_SetItem(d, names[N_TAGS], tags) < 0 ||
               PyDict_SetItem(d, names[N_CUESHEET], cuesheet) < 0 ||
