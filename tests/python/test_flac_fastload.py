@@ -338,3 +338,52 @@ def test_generated_files(tmp_path, monkeypatch):
     # the files the one call leaves to the general way: a cue sheet cut
     # short, two seek tables or two cue sheets (all raise), nothing else
     assert fast == loaded
+
+
+# ---- the tags' reads in C ----------------------------------------------------
+
+def outcome(call):
+    try:
+        return ("ok", call())
+    except Exception as e:
+        return ("raises", type(e), str(e))
+
+
+def test_tag_reads_match_vcommentdict(tmp_path):
+    """VCFLACDict's __getitem__ and keys() (C) give what VCommentDict's
+    (Python) give, errors included, loaded or built by hand, before and
+    after the list is changed, keys() in the same order."""
+    from cmutagen._vorbis import VCommentDict
+
+    class Key(str):
+        pass
+
+    rng = random.Random(3)
+    names = ["TITLE", "title", "Artist", "a b", "x}", "DATE", "unknown0", "Z", "zz", "k" * 60]
+    asked = names + ["missing", "", "a=b", "k~", "\xe4", "TITLE\x01", 1, None, b"title",
+                     slice(1, 3), slice(None), Key("title"), Key("nope")]
+    for n in range(200):
+        pairs = [(rng.choice(names), rng.choice(["v", "", "\u6885", str(n)]))
+                 for _ in range(rng.choice([0, 1, 5, 40]))]
+        tags = flac.VCFLACDict()
+        tags.extend(pairs)
+        if n % 2:
+            path = str(tmp_path / "tags.flac")
+            with open(path, "wb") as f:
+                f.write(b"fLaC" + block(0, streaminfo(random.Random(0)))
+                        + block(4, tags.write(), last=True))
+            tags = flac.FLAC(path).tags
+            assert list(tags) == pairs
+        for step in range(3):
+            assert tags.keys() == VCommentDict.keys(tags)
+            for key in asked:
+                assert outcome(lambda: tags[key]) == outcome(
+                    lambda: VCommentDict.__getitem__(tags, key)), (pairs, key)
+            # the values come back as a new list each time
+            for key in tags.keys():
+                tags[key].append("changed")
+                assert "changed" not in tags[key]
+            if step == 0:
+                tags.append(("NEW", "x"))
+            else:
+                tags["title"] = ["t1", "t2"]

@@ -785,3 +785,123 @@ PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t na
     Py_DECREF(dict);
     return rc < 0 ? NULL : Py_NewRef(Py_True);
 }
+
+/* ---- VCFLACDict's reads ----------------------------------------------------
+ * tags[key] and tags.keys(), which every caller makes per file, as method
+ * descriptors: VCommentDict's code (_vorbis.py) without a Python frame per
+ * call.  What they read of _vorbis.py is handed over once, by
+ * vcomment_readers. */
+
+static struct {
+    PyTypeObject *cls;        /* VCFLACDict: its _lookup is VCommentDict's */
+    PyObject *general;        /* VCommentDict.__getitem__, for keys not of type str */
+    PyObject *valid_lowered;  /* _vorbis._VALID_KEYS_LOWERED */
+    PyObject *make_lowered;   /* _vorbis._valid_key_lowered */
+    PyObject *index_name, *lookup_name;
+} readers;
+
+/* self._index, built by self._lookup() when it is None (new reference). */
+static PyObject *tags_index(PyObject *self)
+{
+    PyObject *index = PyObject_GetAttr(self, readers.index_name);
+    if (index != Py_None)
+        return index;
+    Py_DECREF(index);
+    return PyObject_CallMethodNoArgs(self, readers.lookup_name);
+}
+
+static PyObject *tags_getitem(PyObject *self, PyObject *key)
+{
+    if (!PyUnicode_CheckExact(key))
+        return PyObject_CallFunctionObjArgs(readers.general, self, key, NULL);
+    PyObject *lowered = PyDict_GetItemWithError(readers.valid_lowered, key);
+    if (lowered)
+        Py_INCREF(lowered);
+    else if (!PyErr_Occurred())
+        lowered = PyObject_CallOneArg(readers.make_lowered, key);
+    if (!lowered)
+        return NULL;
+    PyObject *index = tags_index(self), *values = NULL, *result = NULL;
+    if (index && PyDict_CheckExact(index)) {
+        values = PyDict_GetItemWithError(index, lowered);
+        Py_XINCREF(values);
+    } else if (index) {
+        values = PyObject_CallMethod(index, "get", "O", lowered);
+    }
+    int truth = values ? PyObject_IsTrue(values) : (PyErr_Occurred() ? -1 : 0);
+    if (truth == 0)
+        PyErr_SetObject(PyExc_KeyError, lowered);
+    else if (truth > 0 && PyList_CheckExact(values))
+        result = PyList_GetSlice(values, 0, PY_SSIZE_T_MAX);
+    else if (truth > 0)
+        result = PySequence_GetSlice(values, 0, PY_SSIZE_T_MAX);
+    Py_XDECREF(values);
+    Py_XDECREF(index);
+    Py_DECREF(lowered);
+    return result;
+}
+
+/* A list of the set of lower-cased keys, the set built by adding them one
+ * by one in the index's order: the set, and so the order, mutagen's keys()
+ * gives. */
+static PyObject *tags_keys(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    PyObject *index = Py_TYPE(self) == readers.cls
+                          ? tags_index(self)
+                          : PyObject_CallMethodNoArgs(self, readers.lookup_name);
+    PyObject *set = index ? PySet_New(NULL) : NULL;
+    PyObject *it = set ? PyObject_GetIter(index) : NULL, *name, *result = NULL;
+    if (it) {
+        while ((name = PyIter_Next(it)) != NULL) {
+            int rc = PySet_Add(set, name);
+            Py_DECREF(name);
+            if (rc < 0)
+                break;
+        }
+        if (!PyErr_Occurred())
+            result = PySequence_List(set);
+        Py_DECREF(it);
+    }
+    Py_XDECREF(set);
+    Py_XDECREF(index);
+    return result;
+}
+
+static PyMethodDef tags_getitem_def = {"__getitem__", tags_getitem, METH_O,
+                                       "The values stored under a key (case-insensitive)."};
+static PyMethodDef tags_keys_def = {"keys", tags_keys, METH_NOARGS,
+                                    "The lower-cased keys, as a list."};
+
+const char cm_py_vcomment_readers_doc[] =
+    "vcomment_readers(cls, general_getitem, valid_lowered, make_lowered)\n--\n\n"
+    "(__getitem__, keys) for VCFLACDict `cls`: VCommentDict's, in C.  The\n"
+    "others are VCommentDict.__getitem__ (for keys not of type str),\n"
+    "_vorbis._VALID_KEYS_LOWERED and _vorbis._valid_key_lowered.";
+
+PyObject *cm_py_vcomment_readers(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *cls, *general, *valid, *make;
+    if (!PyArg_ParseTuple(args, "O!OO!O:vcomment_readers", &PyType_Type, &cls, &general,
+                          &PyDict_Type, &valid, &make))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)cls, &PyList_Type)) {
+        PyErr_SetString(PyExc_TypeError, "vcomment_readers: the class must be a list");
+        return NULL;
+    }
+    if ((!readers.index_name && !(readers.index_name = PyUnicode_InternFromString("_index"))) ||
+        (!readers.lookup_name && !(readers.lookup_name = PyUnicode_InternFromString("_lookup"))))
+        return NULL;
+    Py_XSETREF(readers.cls, (PyTypeObject *)Py_NewRef(cls));
+    Py_XSETREF(readers.general, Py_NewRef(general));
+    Py_XSETREF(readers.valid_lowered, Py_NewRef(valid));
+    Py_XSETREF(readers.make_lowered, Py_NewRef(make));
+    PyObject *getitem = PyDescr_NewMethod(&PyList_Type, &tags_getitem_def);
+    PyObject *keys = getitem ? PyDescr_NewMethod(&PyList_Type, &tags_keys_def) : NULL;
+    if (!keys) {
+        Py_XDECREF(getitem);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", getitem, keys);
+}

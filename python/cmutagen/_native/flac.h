@@ -15,6 +15,8 @@ extern const char cm_py_read_flac_picture_doc[];
 PyObject *cm_py_read_flac_picture(PyObject *module, PyObject *arg);
 extern const char cm_py_load_flac_doc[];
 PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+extern const char cm_py_vcomment_readers_doc[];
+PyObject *cm_py_vcomment_readers(PyObject *module, PyObject *args);
 
 #define CM_PY_FLAC_METHODS                                                                    \
     {"read_flac_streaminfo", cm_py_read_flac_streaminfo, METH_O,                              \
@@ -23,6 +25,7 @@ PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t na
         {"read_flac", (PyCFunction)(void (*)(void))cm_py_read_flac,                           \
          METH_VARARGS | METH_KEYWORDS, cm_py_read_flac_doc},                                 \
         {"load_flac", (PyCFunction)(void (*)(void))cm_py_load_flac, METH_FASTCALL,            \
-         cm_py_load_flac_doc},
+         cm_py_load_flac_doc},                                                                \
+        {"vcomment_readers", cm_py_vcomment_readers, METH_VARARGS, cm_py_vcomment_readers_doc},
 
 #endif
