@@ -2,6 +2,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "check.h"
 #include "core/arena.h"
@@ -48,5 +49,31 @@ static void test_overflowing_request_fails(void)
     cm_arena_release(&a);
 }
 
+static void test_big_requests_get_exact_chunks_behind_the_small_ones(void)
+{
+    cm_arena a;
+    cm_arena_init(&a);
+    unsigned char *first = cm_arena_alloc(&a, 1, 100);
+    size_t after_first = a.total;
+    /* two covers: a chunk of exactly each one's size */
+    unsigned char *cover1 = cm_arena_alloc(&a, 1, 100000);
+    unsigned char *cover2 = cm_arena_alloc(&a, 1, 70000);
+    CHECK(first && cover1 && cover2);
+    CHECK(a.chunks == 3);
+    CHECK(a.total - after_first < 100000 + 70000 + 2 * alignof(max_align_t));
+    memset(cover1, 1, 100000);
+    memset(cover2, 2, 70000);
+    /* small ones still come from the first chunk, right after `first` */
+    unsigned char *small = cm_arena_alloc(&a, 1, 100);
+    CHECK(small > first && small - first < 200);
+    CHECK(a.chunks == 3);
+    /* a small request that does not fit any more grows the small chunks */
+    for (int i = 0; i < 200; i++)
+        CHECK(cm_arena_alloc(&a, 1, 1000) != NULL);
+    CHECK(a.chunks > 3 && a.chunks < 8);
+    CHECK(cover1[99999] == 1 && cover2[69999] == 2);
+    cm_arena_release(&a);
+}
+
 TEST_LIST(test_small_allocations_share_one_chunk, test_large_allocation_gets_its_own_chunk,
-          test_overflowing_request_fails)
+          test_overflowing_request_fails, test_big_requests_get_exact_chunks_behind_the_small_ones)
