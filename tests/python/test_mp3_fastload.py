@@ -479,3 +479,56 @@ def test_same_as_mutagen(oracle_dir, upstream_data, generated):
     assert len(ours) == len(theirs) == len(paths)
     for path, a, b in zip(paths, ours, theirs):
         assert a == b, path
+
+
+def test_generated_take_the_one_call_path(generated, monkeypatch):
+    # Most generated files are read by load_mp3 as a whole, many of them
+    # upgraded to v2.4 in C and many by ID3Tags.update_to_v24 (genre
+    # references, v2.2 pictures, chapters): both are held equal above.
+    from cmutagen.id3 import _file
+    spec = _file._load_spec()
+    update = spec[8]
+    assert update is ID3.update_to_v24
+    calls = []
+
+    def counted_update(tags):
+        calls.append(tags)
+        return update(tags)
+
+    monkeypatch.setattr(_file, "_LOAD_SPEC", spec[:8] + (counted_update,) + spec[9:])
+    whole = 0
+    for path in generated:
+        result = _native.load_mp3(path, _file._LOAD_SPEC, mp3.MPEGInfo, mp3._INFO_KEYS, mp3._MODES)
+        whole += result is not None and len(result) == 2
+    assert whole >= 300
+    assert 50 <= len(calls) <= whole - 50
+    # and ID3(path) (ID3.load) the same way
+    taken = sum(_native.load_id3(path, spec, ID3(), path) is not None for path in generated)
+    assert taken >= 300
+
+
+def test_load_bad_arguments(tmp_path):
+    from cmutagen.id3 import _file
+    path = str(tmp_path / "plain.mp3")
+    with open(path, "wb") as f:
+        f.write(CRAFTED["with-v1"])
+    spec = _file._load_spec()
+    with pytest.raises(TypeError):
+        _native.load_mp3(path, spec, mp3.MPEGInfo, mp3._INFO_KEYS)
+    with pytest.raises(ValueError):
+        _native.load_mp3(path, spec, mp3.MPEGInfo, (), mp3._MODES)
+    with pytest.raises(TypeError):
+        _native.load_mp3(path, spec, None, mp3._INFO_KEYS, mp3._MODES)
+    with pytest.raises(TypeError):
+        _native.load_mp3(path, spec[:-1], mp3.MPEGInfo, mp3._INFO_KEYS, mp3._MODES)
+    with pytest.raises(TypeError):
+        _native.load_id3(path, spec, ID3())
+    # an ID3 that holds frames, or is not exactly an ID3: the general way
+    full = ID3()
+    full.add(TIT2(encoding=3, text="kept"))
+    assert _native.load_id3(path, spec, full, path) is None
+
+    class MyID3(ID3):
+        pass
+    assert _native.load_id3(path, spec, MyID3(), path) is None
+    assert _native.load_id3(path, spec, ID3(), path) is not None

@@ -165,6 +165,29 @@ static PyObject *be_int(const unsigned char *p, Py_ssize_t n)
     return PyLong_FromUnsignedLongLong(v);
 }
 
+/* An ID3TimeStamp with its six fields set in its __dict__ (None where not
+ * present), as set_text leaves them; needs CTX_STAMP_FIELDS to be the
+ * names.  NULL with an exception on failure. */
+static PyObject *new_stamp(PyObject *ctx, const long long values[6], const bool present[6])
+{
+    PyObject *fields = PyTuple_GET_ITEM(ctx, CTX_STAMP_FIELDS);
+    PyObject *stamp = PyBaseObject_Type.tp_new((PyTypeObject *)PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP),
+                                               PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
+    PyObject *dict = stamp ? PyObject_GenericGetDict(stamp, NULL) : NULL;
+    int failed = !dict;
+    for (int k = 0; !failed && k < 6; k++) {
+        PyObject *value = present[k] ? PyLong_FromLongLong(values[k]) : Py_NewRef(Py_None);
+        failed = !value || PyDict_SetItem(dict, PyTuple_GET_ITEM(fields, k), value) < 0;
+        Py_XDECREF(value);
+    }
+    Py_XDECREF(dict);
+    if (failed) {
+        Py_XDECREF(stamp);
+        return NULL;
+    }
+    return stamp;
+}
+
 /* ID3TimeStamp(text) built here for the text C is sure to split as
  * ID3TimeStamp.set_text does: ASCII digits separated by one of "-T:/." or
  * a run of spaces, six parts at most read (missing ones None).  Returns a
@@ -200,21 +223,7 @@ static PyObject *fast_stamp(PyObject *ctx, PyObject *text)
             return NULL;
         }
     }
-    PyObject *stamp = PyBaseObject_Type.tp_new((PyTypeObject *)PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP),
-                                               PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
-    PyObject *dict = stamp ? PyObject_GenericGetDict(stamp, NULL) : NULL;
-    int failed = !dict;
-    for (int k = 0; !failed && k < 6; k++) {
-        PyObject *value = present[k] ? PyLong_FromLongLong(values[k]) : Py_NewRef(Py_None);
-        failed = !value || PyDict_SetItem(dict, PyTuple_GET_ITEM(fields, k), value) < 0;
-        Py_XDECREF(value);
-    }
-    Py_XDECREF(dict);
-    if (failed) {
-        Py_XDECREF(stamp);
-        return NULL; /* with the exception set */
-    }
-    return stamp;
+    return new_stamp(ctx, values, present);
 }
 
 /* A list of values while data is left (MultiSpec.read with one or two
@@ -574,6 +583,7 @@ static int valid_id_str(PyObject *name)
 
 typedef struct walk {
     PyObject *ctx, *header, *frames, *sink, *add, *unsupported;
+    PyObject *add_self; /* NULL: add is a bound method; else add(add_self, ...) */
     int minor;
     bool unsync;
 } walk;
@@ -605,7 +615,8 @@ static int deliver(walk *w, PyObject *frame, PyObject *key)
         if (!present)
             return PyDict_SetItem(w->sink, key, frame);
     }
-    PyObject *r = PyObject_CallFunctionObjArgs(w->add, frame, Py_False, NULL);
+    PyObject *r = w->add_self ? PyObject_CallFunctionObjArgs(w->add, w->add_self, frame, Py_False, NULL)
+                              : PyObject_CallFunctionObjArgs(w->add, frame, Py_False, NULL);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
@@ -804,4 +815,696 @@ PyObject *cm_py_id3_read_frames(PyObject *module, PyObject *const *args, Py_ssiz
         return NULL;
     }
     return Py_BuildValue("(NN)", w.unsupported, rest);
+}
+
+/* ---- a whole tag loaded as ID3.load(path) loads it ----------------------
+ *
+ * cm_py_id3_load builds the ID3 object that ID3.load (with its default
+ * arguments) or MP3's one-call read leaves behind: the v2 frames (walked
+ * above), the ID3v1 frames merged in where the v2 tag lacks them, and the
+ * upgrade to v2.4.  The upgrade is done here where it is plain (no genre
+ * references, v2.2 picture formats, chapters, TORY or IPLS to convert);
+ * otherwise ID3Tags.update_to_v24 itself runs, on the object as it stands
+ * then, which is exactly the reference path. */
+
+/* The load spec tuple, built once by cmutagen.id3._file._load_spec(). */
+enum {
+    LS_CTX,          /* _tags._native_context() */
+    LS_ID3,          /* the ID3 class */
+    LS_HEADER,       /* the ID3Header class */
+    LS_FRAMES,       /* Frames: frame classes of v2.3/2.4 tags by ID */
+    LS_FRAMES_22,    /* Frames_2_2 */
+    LS_TAG_NAMES,    /* ID3's attribute names, in the order load sets them (T_*) */
+    LS_HEADER_NAMES, /* ("_flags", "size", "version") */
+    LS_ADD,          /* ID3Tags._add */
+    LS_UPDATE,       /* ID3Tags.update_to_v24 */
+    LS_CLASSES,      /* frame classes by K_* */
+    LS_KEYS,         /* their frame IDs, by K_* */
+    LS_FIELDS,       /* field names by F_* */
+    LS_LATIN1,       /* Encoding.LATIN1 */
+    LS_V1_COMMENT,   /* ("ID3v1 Comment", "eng", "COMM:ID3v1 Comment:eng") */
+    LS_SIZE
+};
+
+enum { T_HEADER, T_VERSION, T_UNKNOWN, T_UNKNOWN_VERSION, T_FRAMES, T_FILENAME, T_PADDING,
+       T_COUNT };
+
+enum { K_TIT2, K_TPE1, K_TALB, K_TYER, K_TDRC, K_COMM, K_TRCK, K_TCON, K_TDAT, K_TIME,
+       K_TORY, K_IPLS, K_RVAD, K_TRDA, K_TSIZ, K_APIC, K_TDOR, K_TIPL, K_COUNT };
+
+enum { F_ENCODING, F_TEXT, F_LANG, F_DESC, F_MIME, F_SUB_FRAMES, F_PEOPLE, F_COUNT };
+
+/* The frames that exist only in v2.3, which the upgrade drops. */
+static const int v23_only[] = {K_TYER, K_TDAT, K_TIME, K_TORY, K_IPLS, K_RVAD, K_TRDA, K_TSIZ};
+#define V23_ONLY_COUNT (sizeof v23_only / sizeof v23_only[0])
+
+static bool spec_ok(PyObject *spec)
+{
+    static const struct {
+        int index;
+        Py_ssize_t size;
+    } tuples[] = {{LS_TAG_NAMES, T_COUNT}, {LS_HEADER_NAMES, 3}, {LS_CLASSES, K_COUNT},
+                  {LS_KEYS, K_COUNT},      {LS_FIELDS, F_COUNT},   {LS_V1_COMMENT, 3}};
+    if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != LS_SIZE)
+        return false;
+    for (size_t i = 0; i < sizeof tuples / sizeof tuples[0]; i++) {
+        PyObject *t = PyTuple_GET_ITEM(spec, tuples[i].index);
+        if (!PyTuple_CheckExact(t) || PyTuple_GET_SIZE(t) != tuples[i].size)
+            return false;
+    }
+    PyObject *ctx = PyTuple_GET_ITEM(spec, LS_CTX);
+    return PyTuple_CheckExact(ctx) && PyTuple_GET_SIZE(ctx) == CTX_SIZE &&
+           PyDict_CheckExact(PyTuple_GET_ITEM(ctx, CTX_TABLE)) &&
+           PyTuple_CheckExact(PyTuple_GET_ITEM(ctx, CTX_ENCODINGS)) &&
+           PyTuple_GET_SIZE(PyTuple_GET_ITEM(ctx, CTX_ENCODINGS)) == 4 &&
+           PyTuple_CheckExact(PyTuple_GET_ITEM(ctx, CTX_PICTYPES)) &&
+           PyTuple_GET_SIZE(PyTuple_GET_ITEM(ctx, CTX_PICTYPES)) == 256 &&
+           PyTuple_CheckExact(PyTuple_GET_ITEM(ctx, CTX_NO_ARGS)) &&
+           PyTuple_GET_SIZE(PyTuple_GET_ITEM(ctx, CTX_NO_ARGS)) == 0 &&
+           PyType_Check(PyTuple_GET_ITEM(spec, LS_ID3)) &&
+           PyType_Check(PyTuple_GET_ITEM(spec, LS_HEADER));
+}
+
+#define SPEC_CLASS(spec, k) PyTuple_GET_ITEM(PyTuple_GET_ITEM(spec, LS_CLASSES), k)
+#define SPEC_KEY(spec, k) PyTuple_GET_ITEM(PyTuple_GET_ITEM(spec, LS_KEYS), k)
+#define SPEC_FIELD(spec, f) PyTuple_GET_ITEM(PyTuple_GET_ITEM(spec, LS_FIELDS), f)
+#define SPEC_TAG_NAME(spec, t) PyTuple_GET_ITEM(PyTuple_GET_ITEM(spec, LS_TAG_NAMES), t)
+
+/* A new instance of cls with an empty __dict__ (cls.__new__(cls) for the
+ * classes this file builds), and that dict (borrowed from the instance). */
+static PyObject *new_plain(PyObject *ctx, PyObject *cls, PyObject **dict)
+{
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
+    if (!obj)
+        return NULL;
+    PyObject *d = PyObject_GenericGetDict(obj, NULL);
+    if (!d) {
+        Py_DECREF(obj);
+        return NULL;
+    }
+    Py_DECREF(d); /* the instance keeps it */
+    *dict = d;
+    return obj;
+}
+
+/* dict[key] = value, stealing the reference to value (NULL: failed). */
+static int set_steal(PyObject *dict, PyObject *key, PyObject *value)
+{
+    if (!value)
+        return -1;
+    int rc = PyDict_SetItem(dict, key, value);
+    Py_DECREF(value);
+    return rc;
+}
+
+/* ---- ID3v1: what _id3v1.ParseID3v1 reads ---- */
+
+typedef struct v1_tag {
+    const uint8_t *title, *artist, *album, *year, *comment;
+    size_t year_len, comment_len;
+    int track; /* ID3v1.1 track number, or -1 */
+    int genre;
+} v1_tag;
+
+/* The tag in the file's last bytes, as _find_id3v1_in finds it: the first
+ * "TAG" there, unless it is the one in an APEv2 "APETAGEX", and 124 to 128
+ * bytes from it to the end. */
+static bool find_v1(const uint8_t *tail, size_t len, v1_tag *v)
+{
+    size_t at = len;
+    for (size_t i = 0; i + 3 <= len; i++) {
+        if (tail[i] == 'T' && tail[i + 1] == 'A' && tail[i + 2] == 'G') {
+            at = i;
+            break;
+        }
+    }
+    if (at == len)
+        return false;
+    if (at >= 3 && len - (at - 3) >= 8 && memcmp(tail + at - 3, "APETAGEX", 8) == 0)
+        return false;
+    const uint8_t *t = tail + at;
+    size_t n = len - at;
+    if (n < 124 || n > 128)
+        return false;
+    v->title = t + 3;
+    v->artist = t + 33;
+    v->album = t + 63;
+    v->year = t + 93;
+    v->year_len = n - 124;
+    v->comment = v->year + v->year_len;
+    uint8_t track = v->comment[29];
+    v->genre = v->comment[30];
+    /* v1.1: a NUL before the comment's last byte makes that byte the track */
+    if (v->comment[28] == 0 && track != 0) {
+        v->track = track;
+        v->comment_len = 29;
+    } else {
+        v->track = -1;
+        v->comment_len = 30;
+    }
+    return true;
+}
+
+static bool v1_space(uint8_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* A v1 text field: up to its first NUL, ASCII whitespace stripped, as
+ * Latin-1 (bytes.split, bytes.strip, decode). */
+static PyObject *v1_text(const uint8_t *p, size_t n)
+{
+    const uint8_t *nul = memchr(p, 0, n);
+    size_t end = nul ? (size_t)(nul - p) : n, start = 0;
+    while (start < end && v1_space(p[start]))
+        start++;
+    while (end > start && v1_space(p[end - 1]))
+        end--;
+    return PyUnicode_DecodeLatin1((const char *)p + start, (Py_ssize_t)(end - start), NULL);
+}
+
+/* getall(key) is empty (ID3Tags._has_none): no frame under key or under a
+ * key that starts with key + ":". */
+static int has_none(PyObject *frames, PyObject *key)
+{
+    int present = PyDict_Contains(frames, key);
+    if (present != 0)
+        return present < 0 ? -1 : 0;
+    Py_ssize_t klen = PyUnicode_GET_LENGTH(key);
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(frames, &pos, &k, &v)) {
+        if (!PyUnicode_Check(k) || PyUnicode_GET_LENGTH(k) <= klen)
+            continue;
+        if (PyUnicode_READ_CHAR(k, klen) == ':' && PyUnicode_Tailmatch(k, key, 0, klen, -1) == 1)
+            return 0;
+    }
+    return 1;
+}
+
+/* The ID3v1 frames added where the v2 tag has none (ID3.__add_v1), each a
+ * frame as _id3v1._latin1_frame makes it.  v2_version: 3 or 4, the year's
+ * frame (TYER or TDRC). */
+static int add_v1(PyObject *spec, PyObject *frames, const v1_tag *v, int v2_version)
+{
+    PyObject *ctx = PyTuple_GET_ITEM(spec, LS_CTX);
+    PyObject *comment_names = PyTuple_GET_ITEM(spec, LS_V1_COMMENT);
+    struct {
+        int k;
+        const uint8_t *p;
+        size_t n;
+        int number; /* >= 0: the text is this number */
+    } items[] = {
+        {K_TIT2, v->title, 30, -1},
+        {K_TPE1, v->artist, 30, -1},
+        {K_TALB, v->album, 30, -1},
+        {v2_version == 3 ? K_TYER : K_TDRC, v->year, v->year_len, -1},
+        {K_COMM, v->comment, v->comment_len, -1},
+        {K_TRCK, NULL, 0, v->track},
+        {K_TCON, NULL, 0, v->genre == 255 ? -1 : v->genre},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        int k = items[i].k;
+        PyObject *text;
+        if (items[i].p)
+            text = v1_text(items[i].p, items[i].n);
+        else if (items[i].number >= 0)
+            text = PyUnicode_FromFormat("%d", items[i].number);
+        else
+            continue;
+        if (!text)
+            return -1;
+        if (PyUnicode_GET_LENGTH(text) == 0) {
+            Py_DECREF(text);
+            continue;
+        }
+        PyObject *key = k == K_COMM ? PyTuple_GET_ITEM(comment_names, 2) : SPEC_KEY(spec, k);
+        int none = has_none(frames, key);
+        if (none <= 0) {
+            Py_DECREF(text);
+            if (none < 0)
+                return -1;
+            continue;
+        }
+        if (k == K_TDRC) {
+            PyObject *stamp = fast_stamp(ctx, text);
+            if (!stamp && !PyErr_Occurred())
+                stamp = PyObject_CallOneArg(PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP), text);
+            Py_DECREF(text);
+            if (!stamp)
+                return -1;
+            text = stamp;
+        }
+        PyObject *list = PyList_New(1);
+        if (!list) {
+            Py_DECREF(text);
+            return -1;
+        }
+        PyList_SET_ITEM(list, 0, text);
+        PyObject *dict;
+        PyObject *frame = new_plain(ctx, SPEC_CLASS(spec, k), &dict);
+        int failed = !frame ||
+                     PyDict_SetItem(dict, SPEC_FIELD(spec, F_ENCODING), PyTuple_GET_ITEM(spec, LS_LATIN1)) < 0 ||
+                     (k == K_COMM &&
+                      (PyDict_SetItem(dict, SPEC_FIELD(spec, F_LANG), PyTuple_GET_ITEM(comment_names, 1)) < 0 ||
+                       PyDict_SetItem(dict, SPEC_FIELD(spec, F_DESC), PyTuple_GET_ITEM(comment_names, 0)) < 0)) ||
+                     PyDict_SetItem(dict, SPEC_FIELD(spec, F_TEXT), list) < 0 ||
+                     PyDict_SetItem(frames, key, frame) < 0;
+        Py_DECREF(list);
+        Py_XDECREF(frame);
+        if (failed)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- the upgrade to v2.4 (ID3Tags.update_to_v24) where it is plain ---- */
+
+/* TCON._reads_as_itself for a TCON whose text is a list of str: every value
+ * free text (not empty, no "(" first, no newline, not all digits, not CR or
+ * RX).  -1: not such a frame. */
+static int genre_reads_as_itself(PyObject *text)
+{
+    if (!PyList_CheckExact(text))
+        return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(text); i++) {
+        PyObject *value = PyList_GET_ITEM(text, i);
+        if (!PyUnicode_CheckExact(value))
+            return -1;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+        if (n == 0 || PyUnicode_READ_CHAR(value, 0) == '(')
+            return 0;
+        bool digits = true;
+        for (Py_ssize_t j = 0; j < n; j++) {
+            Py_UCS4 c = PyUnicode_READ_CHAR(value, j);
+            if (c == '\n')
+                return 0;
+            digits = digits && Py_UNICODE_ISDIGIT(c);
+        }
+        if (digits || PyUnicode_CompareWithASCIIString(value, "CR") == 0 ||
+            PyUnicode_CompareWithASCIIString(value, "RX") == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* frame.<field> from the instance dict, for a frame of exactly class cls
+ * (borrowed; NULL: not such a frame). */
+static PyObject *field_of(PyObject *frame, PyObject *cls, PyObject *name)
+{
+    if (!frame || (PyObject *)Py_TYPE(frame) != cls)
+        return NULL;
+    PyObject **dictp = _PyObject_GetDictPtr(frame);
+    if (!dictp || !*dictp)
+        return NULL;
+    return PyDict_GetItem(*dictp, name);
+}
+
+/* Whether getattr(frame, "sub_frames", None) is None, known without a
+ * Python call: no class attribute of that name and none in the instance
+ * dict.  -1: only getattr can tell. */
+static int no_sub_frames(PyObject *frame, PyObject *name)
+{
+    if (_PyType_Lookup(Py_TYPE(frame), name))
+        return -1;
+    PyObject **dictp = _PyObject_GetDictPtr(frame);
+    if (!dictp || !*dictp)
+        return -1;
+    PyObject *v = PyDict_GetItem(*dictp, name);
+    return !v || v == Py_None ? 1 : -1;
+}
+
+static bool is_digits(PyObject *s, Py_ssize_t from, Py_ssize_t to)
+{
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(s, i);
+        if (c < '0' || c > '9')
+            return false;
+    }
+    return true;
+}
+
+static long digits_value(PyObject *s, Py_ssize_t from, Py_ssize_t to)
+{
+    long v = 0;
+    for (Py_ssize_t i = from; i < to; i++)
+        v = v * 10 + (long)(PyUnicode_READ_CHAR(s, i) - '0');
+    return v;
+}
+
+/* "[0-9]{4}" matches all of s */
+static bool four_digits(PyObject *s)
+{
+    return PyUnicode_GET_LENGTH(s) == 4 && is_digits(s, 0, 4);
+}
+
+/* The i-th str of a list, or NULL past its end (or for no list). */
+static PyObject *nth(PyObject *list, Py_ssize_t i)
+{
+    return list && i < PyList_GET_SIZE(list) ? PyList_GET_ITEM(list, i) : NULL;
+}
+
+/* _tags._v24_stamps: the v2.4 stamps of v2.3's TYER, TDAT and TIME texts
+ * (lists of str; NULL for a missing frame), side by side.  Appended to
+ * `stamps`. */
+static int v24_stamps(PyObject *ctx, PyObject *years, PyObject *dates, PyObject *times,
+                      PyObject *stamps)
+{
+    /* past the years' end the year is empty, which matches nothing */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(years); i++) {
+        PyObject *year = PyList_GET_ITEM(years, i);
+        PyObject *date = nth(dates, i);
+        PyObject *time = nth(times, i);
+        /* YYYY, or YYYY-MM-DD */
+        Py_ssize_t ylen = PyUnicode_GET_LENGTH(year);
+        bool full = ylen == 10 && is_digits(year, 0, 4) && PyUnicode_READ_CHAR(year, 4) == '-' &&
+                    is_digits(year, 5, 7) && PyUnicode_READ_CHAR(year, 7) == '-' &&
+                    is_digits(year, 8, 10);
+        if (!full && !four_digits(year))
+            continue;
+        long long values[6] = {digits_value(year, 0, 4), 0, 0, 0, 0, 0};
+        bool present[6] = {true, false, false, false, false, false};
+        if (date && four_digits(date)) { /* DDMM */
+            values[2] = digits_value(date, 0, 2);
+            values[1] = digits_value(date, 2, 4);
+            present[1] = present[2] = true;
+        } else if (full) {
+            values[1] = digits_value(year, 5, 7);
+            values[2] = digits_value(year, 8, 10);
+            present[1] = present[2] = true;
+        }
+        if (present[1] && time && four_digits(time)) { /* HHMM */
+            values[3] = digits_value(time, 0, 2);
+            values[4] = digits_value(time, 2, 4);
+            values[5] = 0;
+            present[3] = present[4] = present[5] = true;
+        }
+        PyObject *stamp = new_stamp(ctx, values, present);
+        if (!stamp)
+            return -1;
+        int failed = PyList_Append(stamps, stamp);
+        Py_DECREF(stamp);
+        if (failed)
+            return -1;
+    }
+    return 0;
+}
+
+/* A list of exact str, or NULL. */
+static PyObject *str_list(PyObject *v)
+{
+    if (!v || !PyList_CheckExact(v))
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(v); i++)
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(v, i)))
+            return NULL;
+    return v;
+}
+
+/* frames[key of k] = a new frame of class k with {encoding, field: value}
+ * (the frame the class's constructor makes of these valid values). */
+static int add_text_frame(PyObject *spec, PyObject *frames, int k, PyObject *encoding, int field,
+                          PyObject *value)
+{
+    PyObject *dict;
+    PyObject *frame = new_plain(PyTuple_GET_ITEM(spec, LS_CTX), SPEC_CLASS(spec, k), &dict);
+    int failed = !frame || PyDict_SetItem(dict, SPEC_FIELD(spec, F_ENCODING), encoding) < 0 ||
+                 PyDict_SetItem(dict, SPEC_FIELD(spec, field), value) < 0 ||
+                 PyDict_SetItem(frames, SPEC_KEY(spec, k), frame) < 0;
+    Py_XDECREF(frame);
+    return failed ? -1 : 0;
+}
+
+/* update_to_v24 on the frames dict of a plain ID3: 1 done, 0 when the
+ * Python method must do it (nothing changed yet), -1 on error. */
+static int upgrade_plain(PyObject *spec, PyObject *frames)
+{
+    PyObject *ctx = PyTuple_GET_ITEM(spec, LS_CTX);
+    if (!PyTuple_CheckExact(PyTuple_GET_ITEM(ctx, CTX_STAMP_FIELDS)))
+        return 0;
+    PyObject *text_name = SPEC_FIELD(spec, F_TEXT);
+
+    /* genres that are references or numbers: TCON.genres must resolve them */
+    PyObject *tcon = PyDict_GetItemWithError(frames, SPEC_KEY(spec, K_TCON));
+    if (!tcon && PyErr_Occurred())
+        return -1;
+    if (tcon) {
+        PyObject *text = field_of(tcon, SPEC_CLASS(spec, K_TCON), text_name);
+        if (!text || genre_reads_as_itself(text) != 1)
+            return 0;
+    }
+
+    /* v2.2 picture formats, and chapters, whose frames are upgraded too */
+    Py_ssize_t pos = 0;
+    PyObject *key, *frame;
+    PyObject *apic_cls = SPEC_CLASS(spec, K_APIC);
+    while (PyDict_Next(frames, &pos, &key, &frame)) {
+        if (no_sub_frames(frame, SPEC_FIELD(spec, F_SUB_FRAMES)) != 1)
+            return 0;
+        if (PyUnicode_Check(key) && PyUnicode_Tailmatch(key, SPEC_KEY(spec, K_APIC), 0, 4, -1) == 1 &&
+            (PyUnicode_GET_LENGTH(key) == 4 || PyUnicode_READ_CHAR(key, 4) == ':')) {
+            PyObject *mime = field_of(frame, apic_cls, SPEC_FIELD(spec, F_MIME));
+            if (!mime || !PyUnicode_CheckExact(mime) ||
+                PyUnicode_CompareWithASCIIString(mime, "PNG") == 0 ||
+                PyUnicode_CompareWithASCIIString(mime, "JPG") == 0)
+                return 0;
+        }
+    }
+
+    PyObject *present[K_COUNT] = {NULL};
+    bool any = false;
+    for (size_t i = 0; i < V23_ONLY_COUNT; i++) {
+        int k = v23_only[i];
+        present[k] = PyDict_GetItemWithError(frames, SPEC_KEY(spec, k));
+        if (!present[k] && PyErr_Occurred())
+            return -1;
+        any = any || present[k];
+    }
+    if (!any)
+        return 1;
+
+    /* What each conversion starts from, all checked before anything
+     * changes: a frame of another layout is the Python method's. */
+    int has[3];
+    static const int targets[3] = {K_TDRC, K_TDOR, K_TIPL};
+    for (int i = 0; i < 3; i++) {
+        has[i] = PyDict_Contains(frames, SPEC_KEY(spec, targets[i]));
+        if (has[i] < 0)
+            return -1;
+    }
+    PyObject *years = NULL, *dates = NULL, *times = NULL, *ory = NULL, *people = NULL;
+    PyObject *ipls_encoding = NULL;
+    if (present[K_TYER] && !has[0]) {
+        years = str_list(field_of(present[K_TYER], SPEC_CLASS(spec, K_TYER), text_name));
+        if (present[K_TDAT])
+            dates = str_list(field_of(present[K_TDAT], SPEC_CLASS(spec, K_TDAT), text_name));
+        if (present[K_TIME])
+            times = str_list(field_of(present[K_TIME], SPEC_CLASS(spec, K_TIME), text_name));
+        if (!years || (present[K_TDAT] && !dates) || (present[K_TIME] && !times))
+            return 0;
+    }
+    if (present[K_TORY] && !has[1]) {
+        ory = str_list(field_of(present[K_TORY], SPEC_CLASS(spec, K_TORY), text_name));
+        if (!ory)
+            return 0;
+    }
+    if (present[K_IPLS] && !has[2]) {
+        PyObject *ipls_cls = SPEC_CLASS(spec, K_IPLS);
+        ipls_encoding = field_of(present[K_IPLS], ipls_cls, SPEC_FIELD(spec, F_ENCODING));
+        people = field_of(present[K_IPLS], ipls_cls, SPEC_FIELD(spec, F_PEOPLE));
+        bool known = false;
+        for (int e = 0; e < 4; e++)
+            known = known || ipls_encoding == PyTuple_GET_ITEM(PyTuple_GET_ITEM(ctx, CTX_ENCODINGS), e);
+        if (!known || !people || !PyList_CheckExact(people))
+            return 0;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(people); i++) {
+            PyObject *pair = str_list(PyList_GET_ITEM(people, i));
+            if (!pair || PyList_GET_SIZE(pair) != 2)
+                return 0;
+        }
+    }
+
+    /* TYER, TDAT and TIME to TDRC (when there is a year) */
+    if (years) {
+        PyObject *stamps = PyList_New(0);
+        int failed = !stamps || v24_stamps(ctx, years, dates, times, stamps) < 0 ||
+                     (PyList_GET_SIZE(stamps) > 0 &&
+                      add_text_frame(spec, frames, K_TDRC, PyTuple_GET_ITEM(spec, LS_LATIN1),
+                                     F_TEXT, stamps) < 0);
+        Py_XDECREF(stamps);
+        if (failed)
+            return -1;
+    }
+    /* TORY to TDOR: TDOR(encoding=0, text=str(tory)), whose text splits at
+     * "," into time stamps */
+    if (ory) {
+        PyObject *sep = PyUnicode_FromOrdinal(0);
+        PyObject *joined = sep ? PyUnicode_Join(sep, ory) : NULL;
+        Py_XDECREF(sep);
+        PyObject *comma = joined ? PyUnicode_FromOrdinal(',') : NULL;
+        PyObject *parts = comma ? PyUnicode_Split(joined, comma, -1) : NULL;
+        Py_XDECREF(comma);
+        Py_XDECREF(joined);
+        int failed = !parts;
+        for (Py_ssize_t i = 0; !failed && i < PyList_GET_SIZE(parts); i++) {
+            PyObject *part = PyList_GET_ITEM(parts, i);
+            PyObject *stamp = fast_stamp(ctx, part);
+            if (!stamp && !PyErr_Occurred())
+                stamp = PyObject_CallOneArg(PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP), part);
+            if (!stamp)
+                failed = 1;
+            else
+                PyList_SetItem(parts, i, stamp);
+        }
+        failed = failed || add_text_frame(spec, frames, K_TDOR, PyTuple_GET_ITEM(spec, LS_LATIN1),
+                                          F_TEXT, parts) < 0;
+        Py_XDECREF(parts);
+        if (failed)
+            return -1;
+    }
+    /* IPLS to TIPL(encoding=ipls.encoding, people=ipls.people): the
+     * pairs are copied, as validating them does */
+    if (people) {
+        PyObject *copy = PyList_New(PyList_GET_SIZE(people));
+        int failed = !copy;
+        for (Py_ssize_t i = 0; !failed && i < PyList_GET_SIZE(people); i++) {
+            PyObject *pair = PyList_GetSlice(PyList_GET_ITEM(people, i), 0, 2);
+            if (!pair)
+                failed = 1;
+            else
+                PyList_SET_ITEM(copy, i, pair);
+        }
+        failed = failed || add_text_frame(spec, frames, K_TIPL, ipls_encoding, F_PEOPLE, copy) < 0;
+        Py_XDECREF(copy);
+        if (failed)
+            return -1;
+    }
+    for (size_t i = 0; i < V23_ONLY_COUNT; i++)
+        if (present[v23_only[i]] && PyDict_DelItem(frames, SPEC_KEY(spec, v23_only[i])) < 0)
+            return -1;
+    return 1;
+}
+
+/* ---- the whole tag ---- */
+
+int cm_py_id3_load(PyObject *spec, PyObject *target, PyObject *filename, const uint8_t *header,
+                   PyObject *body, const uint8_t *tail, size_t tail_len, PyObject **out)
+{
+    *out = NULL;
+    if (!spec_ok(spec)) {
+        PyErr_SetString(PyExc_TypeError, "ID3 load spec is not from _load_spec()");
+        return -1;
+    }
+    PyObject *ctx = PyTuple_GET_ITEM(spec, LS_CTX);
+    PyObject *id3_cls = PyTuple_GET_ITEM(spec, LS_ID3);
+    int major = header ? header[3] : 0, flags = header ? header[5] : 0;
+    /* Before v2.4 unsynchronisation covers the whole body: _read_frames_into
+     * undoes it in Python. */
+    if (header && major < 4 && (flags & 0x80))
+        return 0;
+    if (header && (!body || !PyBytes_CheckExact(body)))
+        return 0;
+    v1_tag v1 = {0};
+    bool has_v1 = find_v1(tail, tail_len, &v1);
+    if (!header && !has_v1) {
+        if (target)
+            return 0; /* load raises ID3NoHeaderError */
+        *out = Py_NewRef(Py_None);
+        return 1;
+    }
+
+    /* The instance, with the attributes ID3() and load set, in their order. */
+    PyObject *tags, *dict, *frames;
+    if (target) {
+        if ((PyObject *)Py_TYPE(target) != id3_cls)
+            return 0;
+        PyObject **dictp = _PyObject_GetDictPtr(target);
+        if (!dictp || !*dictp)
+            return 0;
+        dict = *dictp;
+        frames = PyDict_GetItem(dict, SPEC_TAG_NAME(spec, T_FRAMES));
+        if (!frames || !PyDict_CheckExact(frames) || PyDict_GET_SIZE(frames) != 0)
+            return 0; /* load keeps the frames already there */
+        tags = Py_NewRef(target);
+        Py_INCREF(frames);
+    } else {
+        tags = new_plain(ctx, id3_cls, &dict);
+        if (!tags)
+            return -1;
+        frames = PyDict_New();
+        if (!frames) {
+            Py_DECREF(tags);
+            return -1;
+        }
+    }
+    PyObject *header_obj = NULL, *unknown = NULL;
+    int result = -1;
+    PyObject *version = header ? Py_BuildValue("(iii)", 2, 4, 0) : Py_BuildValue("(ii)", 1, 1);
+    if (!version)
+        goto done;
+    if (PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_HEADER), Py_None) < 0 ||
+        ((!target || !header) && PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_VERSION), version) < 0))
+        goto done;
+    unknown = PyList_New(0);
+    if (!unknown || PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_UNKNOWN), unknown) < 0 ||
+        /* (ID3() starts it at 4; load itself sets it only from a v2 tag) */
+        (!target && set_steal(dict, SPEC_TAG_NAME(spec, T_UNKNOWN_VERSION), PyLong_FromLong(4)) < 0) ||
+        PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_FRAMES), frames) < 0 ||
+        PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_FILENAME), filename) < 0 ||
+        set_steal(dict, SPEC_TAG_NAME(spec, T_PADDING), PyLong_FromLong(0)) < 0)
+        goto done;
+
+    if (header) {
+        /* ID3Header._plain: _flags, size (header included), version */
+        uint32_t size = (uint32_t)header[6] << 21 | (uint32_t)header[7] << 14 |
+                        (uint32_t)header[8] << 7 | header[9];
+        PyObject *hdict;
+        PyObject *names = PyTuple_GET_ITEM(spec, LS_HEADER_NAMES);
+        header_obj = new_plain(ctx, PyTuple_GET_ITEM(spec, LS_HEADER), &hdict);
+        if (!header_obj ||
+            set_steal(hdict, PyTuple_GET_ITEM(names, 0), PyLong_FromLong(flags)) < 0 ||
+            set_steal(hdict, PyTuple_GET_ITEM(names, 1), PyLong_FromUnsignedLong(size + 10)) < 0 ||
+            set_steal(hdict, PyTuple_GET_ITEM(names, 2), Py_BuildValue("(iii)", 2, major, header[4])) < 0 ||
+            PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_HEADER), header_obj) < 0)
+            goto done;
+
+        walk w = {.ctx = ctx, .header = header_obj,
+                  .frames = PyTuple_GET_ITEM(spec, major >= 3 ? LS_FRAMES : LS_FRAMES_22),
+                  .sink = frames, .add = PyTuple_GET_ITEM(spec, LS_ADD), .add_self = tags,
+                  .minor = major >= 4 ? 4 : major, .unsync = major >= 4 && (flags & 0x80)};
+        w.unsupported = PyList_New(0);
+        if (!w.unsupported)
+            goto done;
+        Py_ssize_t len = PyBytes_GET_SIZE(body);
+        Py_ssize_t stop = walk_frames(&w, (const unsigned char *)PyBytes_AS_STRING(body), len);
+        if (stop < 0 || PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_UNKNOWN), w.unsupported) < 0) {
+            Py_DECREF(w.unsupported);
+            goto done;
+        }
+        Py_DECREF(w.unsupported);
+        if (set_steal(dict, SPEC_TAG_NAME(spec, T_UNKNOWN_VERSION), PyLong_FromLong(major)) < 0 ||
+            set_steal(dict, SPEC_TAG_NAME(spec, T_PADDING), PyLong_FromSsize_t(len - stop)) < 0)
+            goto done;
+    }
+    if (has_v1 && add_v1(spec, frames, &v1, header && major == 4 ? 4 : header ? 3 : 4) < 0)
+        goto done;
+
+    int plain = upgrade_plain(spec, frames);
+    if (plain < 0)
+        goto done;
+    if (plain == 0) {
+        PyObject *r = PyObject_CallOneArg(PyTuple_GET_ITEM(spec, LS_UPDATE), tags);
+        if (!r)
+            goto done;
+        Py_DECREF(r);
+    }
+    *out = Py_NewRef(tags);
+    result = 1;
+done:
+    Py_XDECREF(version);
+    Py_XDECREF(unknown);
+    Py_XDECREF(header_obj);
+    Py_DECREF(frames);
+    Py_DECREF(tags);
+    return result;
 }

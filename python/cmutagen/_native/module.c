@@ -662,6 +662,125 @@ static bool plain_id3v2_header(const file_window *w, uint8_t *major, uint8_t *fl
     return 10 + (uint64_t)*size <= w->file_size;
 }
 
+/* What MP3(path) and ID3(path) read of a file, in one open. */
+typedef struct mp3_parts {
+    uint64_t file_size;
+    bool has_tag;
+    uint8_t header[10];  /* the ID3v2 header, when has_tag */
+    PyObject *body;      /* bytes: the tag after its header, when has_tag */
+    bool has_stream;
+    cm_mpeg_stream stream;
+    uint8_t tail[MP3_TAIL_READ];
+    size_t tail_len;
+} mp3_parts;
+
+/* Reads the parts of the file at path (the MPEG scan only if want_stream).
+ * Returns 1 with *p filled (p->body a new reference), 0 when the file is
+ * not the plain case (see read_mp3_file), -1 with an exception set. */
+static int read_mp3_parts(const char *path, bool want_stream, mp3_parts *p)
+{
+    file_window w = {.fd = -1};
+    int result = 0;
+    struct stat st;
+    p->body = NULL;
+    p->has_tag = p->has_stream = false;
+    do
+        w.fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (w.fd < 0 && errno == EINTR);
+    if (w.fd < 0 || fstat(w.fd, &st) != 0 || !S_ISREG(st.st_mode))
+        goto done;
+    w.file_size = p->file_size = (uint64_t)st.st_size;
+    if (!window_cover(&w, 0, MP3_HEAD_READ))
+        goto done;
+
+    uint8_t major, flags;
+    uint32_t size;
+    uint64_t audio_start = 0;
+    if (plain_id3v2_header(&w, &major, &flags, &size)) {
+        p->body = PyBytes_FromStringAndSize(NULL, size);
+        if (!p->body) {
+            result = -1;
+            goto done;
+        }
+        size_t have = w.len - 10 < size ? w.len - 10 : size, got;
+        memcpy(PyBytes_AS_STRING(p->body), w.buf + 10, have);
+        if (have < size && (!cm_py_pread(w.fd, (uint8_t *)PyBytes_AS_STRING(p->body) + have,
+                                         size - have, 10 + have, &got) || got != size - have))
+            goto done;
+        memcpy(p->header, w.buf, 10);
+        p->has_tag = true;
+        audio_start = 10 + (uint64_t)size;
+    } else if (w.len >= 3 && memcmp(w.buf, "ID3", 3) == 0) {
+        goto done;
+    }
+
+    if (want_stream) {
+        /* The MPEG scan, given the bytes it asks for (as _scan_native does). */
+        uint64_t start = audio_start;
+        cm_error err;
+        if (!window_cover(&w, start, start + MP3_HEAD_READ))
+            goto done;
+        for (int round = 0;; round++) {
+            cm_status status = cm_mpeg_parse(w.buf, w.len, w.base, start, w.file_size,
+                                             &p->stream, &err);
+            if (status == CM_OK)
+                break;
+            /* The scan asks for the next bytes it will look at; reading
+             * twice what the window holds (as _Window.need does) keeps the
+             * rounds few when it has far to go. */
+            uint64_t end = err.need_bytes;
+            if (err.offset >= w.base && err.offset <= w.base + w.len && end < w.base + 2 * w.len)
+                end = w.base + 2 * w.len;
+            if (status != CM_NEED_MORE || round == MP3_SCAN_ROUNDS ||
+                !window_cover(&w, err.offset, end))
+                goto done;
+            start = err.offset;
+        }
+        p->has_stream = true;
+    }
+
+    size_t got;
+    p->tail_len = w.file_size < MP3_TAIL_READ ? (size_t)w.file_size : MP3_TAIL_READ;
+    if (!cm_py_pread(w.fd, p->tail, p->tail_len, w.file_size - p->tail_len, &got) ||
+        got != p->tail_len)
+        goto done;
+    result = 1;
+done:
+    if (w.fd >= 0)
+        close(w.fd);
+    free(w.buf);
+    if (result != 1)
+        Py_CLEAR(p->body);
+    return result;
+}
+
+static bool mp3_args_ok(PyObject *keys, PyObject *modes, const char *who)
+{
+    if (!PyTuple_CheckExact(keys) || PyTuple_GET_SIZE(keys) != MPEG_KEY_COUNT ||
+        !PyTuple_CheckExact(modes) || PyTuple_GET_SIZE(modes) != 4) {
+        PyErr_Format(PyExc_ValueError, "%s needs 17 keys and 4 modes", who);
+        return false;
+    }
+    return true;
+}
+
+/* read_mp3_file's tuple, from the parts. */
+static PyObject *mp3_parts_tuple(const mp3_parts *p, PyObject *keys, PyObject *modes)
+{
+    PyObject *info = build_mpeg_info(&p->stream, keys, modes);
+    PyObject *tail = PyBytes_FromStringAndSize((const char *)p->tail, (Py_ssize_t)p->tail_len);
+    PyObject *header = p->has_tag ? Py_BuildValue("(iii)", p->header[3], p->header[4], p->header[5])
+                                  : Py_NewRef(Py_None);
+    PyObject *result = NULL;
+    if (info && tail && header)
+        result = Py_BuildValue("(KOOOO)", (unsigned long long)p->file_size, header,
+                               p->body ? p->body : Py_None, tail, info);
+    Py_XDECREF(info);
+    Py_XDECREF(tail);
+    Py_XDECREF(header);
+    return result;
+}
+
 PyDoc_STRVAR(read_mp3_file_doc,
 "read_mp3_file(path, keys, modes)\n--\n\n"
 "What MP3(path) reads, in one open and a few preads: returns (file_size,\n"
@@ -679,94 +798,145 @@ static PyObject *read_mp3_file(PyObject *module, PyObject *args)
 {
     (void)module;
     PyObject *path_arg, *keys, *modes, *path;
-    if (!PyArg_ParseTuple(args, "OO!O!:read_mp3_file", &path_arg, &PyTuple_Type, &keys,
-                          &PyTuple_Type, &modes))
+    if (!PyArg_ParseTuple(args, "OOO:read_mp3_file", &path_arg, &keys, &modes) ||
+        !mp3_args_ok(keys, modes, "read_mp3_file") || !PyUnicode_FSConverter(path_arg, &path))
         return NULL;
-    if (PyTuple_GET_SIZE(keys) != MPEG_KEY_COUNT || PyTuple_GET_SIZE(modes) != 4) {
-        PyErr_SetString(PyExc_ValueError, "read_mp3_file needs 17 keys and 4 modes");
-        return NULL;
-    }
-    if (!PyUnicode_FSConverter(path_arg, &path))
-        return NULL;
-    file_window w = {.fd = -1};
-    PyObject *header = NULL, *body = NULL, *tail = NULL, *info = NULL, *result = NULL;
-    struct stat st;
-    do
-        w.fd = open(PyBytes_AS_STRING(path), O_RDONLY | O_CLOEXEC);
-    while (w.fd < 0 && errno == EINTR);
-    if (w.fd < 0 || fstat(w.fd, &st) != 0 || !S_ISREG(st.st_mode))
-        goto fallback;
-    w.file_size = (uint64_t)st.st_size;
-    if (!window_cover(&w, 0, MP3_HEAD_READ))
-        goto fallback;
+    mp3_parts p;
+    int got = read_mp3_parts(PyBytes_AS_STRING(path), true, &p);
+    Py_DECREF(path);
+    if (got <= 0)
+        return got < 0 ? NULL : Py_NewRef(Py_None);
+    PyObject *result = mp3_parts_tuple(&p, keys, modes);
+    Py_XDECREF(p.body);
+    return result;
+}
 
-    uint8_t major, flags;
-    uint32_t size;
-    uint64_t audio_start = 0;
-    if (plain_id3v2_header(&w, &major, &flags, &size)) {
-        body = PyBytes_FromStringAndSize(NULL, size);
-        if (!body)
+/* MPEGInfo.__new__(cls) with the scan's attributes, length worked out from
+ * the file size where no VBR header gave it (MPEGInfo._take).  NULL without
+ * an exception when Python must (a bitrate of 0: it raises). */
+static PyObject *new_mpeg_info(PyObject *cls, const mp3_parts *p, PyObject *keys, PyObject *modes)
+{
+    PyObject *fields = build_mpeg_info(&p->stream, keys, modes);
+    if (!fields)
+        return NULL;
+    PyObject *length_key = PyTuple_GET_ITEM(keys, 1);
+    PyObject *info = NULL;
+    if (PyDict_GetItem(fields, length_key) == Py_None) {
+        uint64_t bytes = p->file_size - p->stream.frame_offset;
+        if (p->stream.bitrate == 0 || p->stream.frame_offset > p->file_size ||
+            bytes > ((uint64_t)1 << 50)) {
+            Py_DECREF(fields);
+            return NULL;
+        }
+        /* int / int in Python is correctly rounded, as is a double
+         * division of two exactly represented values */
+        if (set_steal(fields, keys, 1,
+                      PyFloat_FromDouble((double)(bytes * 8) / (double)p->stream.bitrate)) < 0)
             goto done;
-        size_t have = w.len - 10 < size ? w.len - 10 : size, got;
-        memcpy(PyBytes_AS_STRING(body), w.buf + 10, have);
-        if (have < size && (!cm_py_pread(w.fd, (uint8_t *)PyBytes_AS_STRING(body) + have,
-                                         size - have, 10 + have, &got) || got != size - have))
-            goto fallback;
-        header = Py_BuildValue("(iii)", major, w.buf[4], flags);
-        if (!header)
-            goto done;
-        audio_start = 10 + (uint64_t)size;
-    } else if (w.len >= 3 && memcmp(w.buf, "ID3", 3) == 0) {
-        goto fallback;
     }
-
-    /* The MPEG scan, given the bytes it asks for (as _scan_native does). */
-    uint64_t start = audio_start;
-    cm_mpeg_stream stream;
-    cm_error err;
-    if (!window_cover(&w, start, start + MP3_HEAD_READ))
-        goto fallback;
-    for (int round = 0;; round++) {
-        cm_status status = cm_mpeg_parse(w.buf, w.len, w.base, start, w.file_size, &stream, &err);
-        if (status == CM_OK)
-            break;
-        /* The scan asks for the next bytes it will look at; reading twice
-         * what the window holds (as _Window.need does) keeps the rounds few
-         * when it has far to go. */
-        uint64_t end = err.need_bytes;
-        if (err.offset >= w.base && err.offset <= w.base + w.len && end < w.base + 2 * w.len)
-            end = w.base + 2 * w.len;
-        if (status != CM_NEED_MORE || round == MP3_SCAN_ROUNDS ||
-            !window_cover(&w, err.offset, end))
-            goto fallback;
-        start = err.offset;
-    }
-    info = build_mpeg_info(&stream, keys, modes);
+    PyObject *no_args = PyTuple_New(0);
+    if (!no_args)
+        goto done;
+    info = ((PyTypeObject *)cls)->tp_new((PyTypeObject *)cls, no_args, NULL);
+    Py_DECREF(no_args);
     if (!info)
         goto done;
-
-    uint8_t end[MP3_TAIL_READ];
-    size_t tail_len = w.file_size < MP3_TAIL_READ ? (size_t)w.file_size : MP3_TAIL_READ, got;
-    if (!cm_py_pread(w.fd, end, tail_len, w.file_size - tail_len, &got) || got != tail_len)
-        goto fallback;
-    tail = PyBytes_FromStringAndSize((const char *)end, (Py_ssize_t)tail_len);
-    if (!tail)
-        goto done;
-    result = Py_BuildValue("(KOOOO)", (unsigned long long)w.file_size,
-                           header ? header : Py_None, body ? body : Py_None, tail, info);
-    goto done;
-fallback:
-    result = Py_NewRef(Py_None);
+    PyObject *dict = PyObject_GenericGetDict(info, NULL);
+    if (!dict || PyDict_Update(dict, fields) < 0)
+        Py_CLEAR(info);
+    Py_XDECREF(dict);
 done:
-    if (w.fd >= 0)
-        close(w.fd);
-    free(w.buf);
+    Py_DECREF(fields);
+    return info;
+}
+
+PyDoc_STRVAR(load_mp3_doc,
+"load_mp3(path, id3_spec, info_class, keys, modes)\n--\n\n"
+"MP3(path) in one call: returns (tags, info), tags the ID3 (None: the file\n"
+"has no tag) as MP3's load leaves it, info an `info_class` (MPEGInfo) with\n"
+"the scan's attributes (keys and modes as for read_mpeg_info); or\n"
+"read_mp3_file's tuple when the tag is one the Python reader must read\n"
+"from those parts; or None when the file must be read the general way.\n"
+"id3_spec comes from cmutagen.id3._file._load_spec().");
+
+static PyObject *load_mp3(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "load_mp3 takes 5 arguments");
+        return NULL;
+    }
+    PyObject *spec = args[1], *info_cls = args[2], *keys = args[3], *modes = args[4], *path;
+    if (!mp3_args_ok(keys, modes, "load_mp3"))
+        return NULL;
+    if (!PyType_Check(info_cls)) {
+        PyErr_SetString(PyExc_TypeError, "load_mp3: info_class must be a class");
+        return NULL;
+    }
+    if (!PyUnicode_FSConverter(args[0], &path))
+        return NULL;
+    mp3_parts p;
+    int got = read_mp3_parts(PyBytes_AS_STRING(path), true, &p);
     Py_DECREF(path);
-    Py_XDECREF(header);
-    Py_XDECREF(body);
-    Py_XDECREF(tail);
+    if (got <= 0)
+        return got < 0 ? NULL : Py_NewRef(Py_None);
+    PyObject *tags = NULL, *info = NULL, *result = NULL;
+    /* (the tags of a file loaded as a whole have no filename: mutagen
+     * reads them from the file object it opened) */
+    int built = cm_py_id3_load(spec, NULL, Py_None, p.has_tag ? p.header : NULL, p.body,
+                               p.tail, p.tail_len, &tags);
+    if (built < 0)
+        goto done;
+    if (!built) {
+        result = mp3_parts_tuple(&p, keys, modes);
+        goto done;
+    }
+    info = new_mpeg_info(info_cls, &p, keys, modes);
+    if (!info) {
+        if (!PyErr_Occurred())
+            result = Py_NewRef(Py_None);
+        goto done;
+    }
+    result = PyTuple_Pack(2, tags, info);
+done:
+    Py_XDECREF(p.body);
+    Py_XDECREF(tags);
     Py_XDECREF(info);
     return result;
+}
+
+PyDoc_STRVAR(load_id3_doc,
+"load_id3(path, id3_spec, target, filename)\n--\n\n"
+"ID3.load(path) with its default arguments, in one call, into `target`, an\n"
+"ID3 holding no frames: returns target, filled as load fills it (with\n"
+"`filename`), or None when the file must be read the general way (which\n"
+"raises what mutagen raises).  id3_spec comes from\n"
+"cmutagen.id3._file._load_spec().");
+
+static PyObject *load_id3(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "load_id3 takes 4 arguments");
+        return NULL;
+    }
+    PyObject *path;
+    if (!PyUnicode_FSConverter(args[0], &path))
+        return NULL;
+    mp3_parts p;
+    int got = read_mp3_parts(PyBytes_AS_STRING(path), false, &p);
+    Py_DECREF(path);
+    if (got <= 0)
+        return got < 0 ? NULL : Py_NewRef(Py_None);
+    PyObject *tags = NULL;
+    int built = cm_py_id3_load(args[1], args[2], args[3], p.has_tag ? p.header : NULL, p.body,
+                               p.tail, p.tail_len, &tags);
+    Py_XDECREF(p.body);
+    if (built < 0)
+        return NULL;
+    if (!built)
+        return Py_NewRef(Py_None);
+    return tags;
 }
 
 /* ---- for the extension's other files (declared in native.h) ---------------- */
@@ -795,6 +965,8 @@ static PyMethodDef native_methods[] = {
      read_id3_doc},
     {"read_mpeg_info", read_mpeg_info, METH_VARARGS, read_mpeg_info_doc},
     {"read_mp3_file", read_mp3_file, METH_VARARGS, read_mp3_file_doc},
+    {"load_mp3", (PyCFunction)(void (*)(void))load_mp3, METH_FASTCALL, load_mp3_doc},
+    {"load_id3", (PyCFunction)(void (*)(void))load_id3, METH_FASTCALL, load_id3_doc},
     {"read_file_ends", cm_py_read_file_ends, METH_VARARGS, cm_py_read_file_ends_doc},
     {"choose_by_score", cm_py_choose_by_score, METH_VARARGS, cm_py_choose_by_score_doc},
     {"score_rule", cm_py_score_rule, METH_VARARGS, cm_py_score_rule_doc},

@@ -12,8 +12,16 @@ from cmutagen._util import (convert_error, delete_bytes, enum, insert_bytes,
 
 from ._util import (BitPaddedInt, ID3NoHeaderError, ID3SaveConfig,
                     ID3UnsupportedVersionError, error)
+from . import _tags
+from ._frames import Frames, Frames_2_2
+from ._specs import Encoding
 from ._tags import ID3Header, ID3Tags
 from ._id3v1 import MakeID3v1, _find_id3v1_in, find_id3v1
+
+try:
+    from cmutagen import _native
+except ImportError:  # the extension is not built: the Python reader only
+    _native = None
 
 
 @enum
@@ -89,6 +97,13 @@ class ID3(ID3Tags, Metadata):
         of them); translate: convert the frames to v2_version (3 or 4);
         load_v1: also read an ID3v1 tag at the end of the file.  Raises
         ID3NoHeaderError if there is no tag at all."""
+
+        if (filething.path is not None and known_frames is None and translate
+                and v2_version == 4 and load_v1 and type(self) is ID3):
+            # The common call, in one C call where the file is the plain case.
+            spec = _LOAD_SPEC or _load_spec()
+            if spec and _native.load_id3(filething.path, spec, self, filething.filename):
+                return
 
         fileobj = filething.fileobj
 
@@ -256,6 +271,45 @@ class ID3(ID3Tags, Metadata):
         clear this object's frames."""
         delete(filething.fileobj, delete_v1, delete_v2)
         self.clear()
+
+
+# ---- loading in one C call (_native.load_mp3, load_id3) ----------------------
+
+# ID3's attributes in the order ID3() and load set them (T_* in
+# _native/id3_objects.c); the first five are ID3()'s.
+_TAG_NAMES = ("_header", "_version", "unknown_frames", "_unknown_v2_version",
+              "_DictProxy__dict", "filename", "_padding")
+_HEADER_NAMES = ("_flags", "size", "version")
+# The frame classes the C loader makes or looks at (K_*), and field names
+# (F_*).
+_SPEC_FRAMES = ("TIT2", "TPE1", "TALB", "TYER", "TDRC", "COMM", "TRCK", "TCON", "TDAT",
+                "TIME", "TORY", "IPLS", "RVAD", "TRDA", "TSIZ", "APIC", "TDOR", "TIPL")
+_SPEC_FIELDS = ("encoding", "text", "lang", "desc", "mime", "sub_frames", "people")
+
+_LOAD_SPEC = None
+
+
+def _build_load_spec():
+    """The classes and names the C loader works with, or False when ID3 is
+    not laid out as it expects (then only the Python reader runs)."""
+    if _native is None or _tags._c_read_frames is None:
+        return False
+    if (list(vars(ID3())) != list(_TAG_NAMES[:5])
+            or list(vars(ID3Header._plain(4, 0, 0, 0))) != list(_HEADER_NAMES)
+            or not _tags._stores_plainly(ID3)):
+        return False
+    v1_comment = ("ID3v1 Comment", "eng")
+    return (_tags._native_context(), ID3, ID3Header, Frames, Frames_2_2, _TAG_NAMES,
+            _HEADER_NAMES, ID3._add, ID3.update_to_v24,
+            tuple(Frames[name] for name in _SPEC_FRAMES), _SPEC_FRAMES, _SPEC_FIELDS,
+            Encoding.LATIN1, v1_comment + ("COMM:%s:%s" % v1_comment,))
+
+
+def _load_spec():
+    global _LOAD_SPEC
+    if _LOAD_SPEC is None:
+        _LOAD_SPEC = _build_load_spec()
+    return _LOAD_SPEC
 
 
 @convert_error(IOError, error)

@@ -27,7 +27,9 @@ from .._file import StreamInfo
 from .._util import MutagenError, convert_error, enum
 from ..id3 import ID3FileType, BitPaddedInt, delete  # noqa: F401 (mutagen.mp3 has BitPaddedInt)
 from ..id3 import ID3 as _ID3
+from ..id3 import _file as _id3_file
 from ..id3._tags import ID3Header as _ID3Header
+from ..easyid3 import EasyID3 as _EasyID3
 from ._util import XingHeader, XingHeaderError, VBRIHeader, VBRIHeaderError
 
 
@@ -502,25 +504,51 @@ class MP3(ID3FileType):
         layer = self.info.layer
         return ["audio/mp%d" % layer, "audio/x-mp%d" % layer] + super().mime
 
+    def __init__(self, *args, **kwargs):
+        # MP3(path), the commonest call, straight to the one-call read.
+        if (len(args) == 1 and not kwargs and type(args[0]) is str
+                and type(self).load is ID3FileType.load):
+            self.filename = args[0]
+            if self._load_path(args[0], self.ID3):
+                return
+        super().__init__(*args, **kwargs)
+
     def _load_path(self, path, ID3):
         # One C call opens the file, reads the tag, the file's end and the
-        # first frames, and scans them; the general path takes anything
-        # out of the ordinary (and raises what mutagen raises).
-        if not _USE_NATIVE or ID3 is not _ID3:
+        # first frames, scans them and builds the tags and the info; the
+        # general path takes anything out of the ordinary (and raises what
+        # mutagen raises).
+        if (not _USE_NATIVE or (ID3 is not _ID3 and ID3 is not _EasyID3)
+                or self._Info is not MPEGInfo):
             return False
-        parts = _native.read_mp3_file(path, _INFO_KEYS, _MODES)
+        spec = _id3_file._LOAD_SPEC or _id3_file._load_spec()
+        if spec:
+            parts = _native.load_mp3(path, spec, MPEGInfo, _INFO_KEYS, _MODES)
+        else:
+            parts = _native.read_mp3_file(path, _INFO_KEYS, _MODES)
         if parts is None:
             return False
-        file_size, header, body, tail, fields = parts
-        tags = ID3()
-        if header is not None:
-            header = _ID3Header._plain(*header, len(body))
-        # (the tags of a file loaded as a whole have no filename of their
-        # own: mutagen reads them from the file object it opened)
-        if not tags._load_read(None, header, body, tail):
-            tags = None
+        if len(parts) == 2:
+            tags, info = parts
+        else:
+            # a tag the C loader leaves to the Python reader, from the
+            # parts it read
+            file_size, header, body, tail, fields = parts
+            tags = _ID3()
+            if header is not None:
+                header = _ID3Header._plain(*header, len(body))
+            # (the tags of a file loaded as a whole have no filename of
+            # their own: mutagen reads them from the file object it opened)
+            if not tags._load_read(None, header, body, tail):
+                tags = None
+            info = MPEGInfo._from_fields(fields, file_size)
+        if tags is not None and ID3 is _EasyID3:
+            # EasyID3(file) is an ID3 loaded from the file, wrapped
+            easy = _EasyID3.__new__(_EasyID3)
+            easy._EasyID3__id3 = tags
+            tags = easy
         self.tags = tags
-        self.info = MPEGInfo._from_fields(fields, file_size)
+        self.info = info
         return True
 
     @staticmethod
