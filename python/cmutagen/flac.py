@@ -15,6 +15,7 @@ as it was.
 import os
 import struct
 from io import BytesIO
+from operator import attrgetter
 
 from . import _native
 from ._file import FileType, StreamInfo as _StreamInfoBase
@@ -473,13 +474,10 @@ class FLAC(FileType):
 
     add_vorbiscomment = add_tags
 
-    @property
-    def info(self):
-        return self._streaminfo
-
-    @property
-    def pictures(self):
-        return [block for block in self.metadata_blocks if block.code == Picture.code]
+    # Read for every file: C getters, no Python frame.
+    info = property(attrgetter("_streaminfo"))
+    # The PICTURE blocks of metadata_blocks (code 6), as a new list.
+    pictures = property(_native.flac_pictures)
 
     def clear_pictures(self):
         self.metadata_blocks = [block for block in self.metadata_blocks

@@ -905,3 +905,36 @@ PyObject *cm_py_vcomment_readers(PyObject *module, PyObject *args)
     }
     return Py_BuildValue("(NN)", getitem, keys);
 }
+
+/* ---- FLAC.pictures ---------------------------------------------------------- */
+
+const char cm_py_flac_pictures_doc[] =
+    "flac_pictures(flac)\n--\n\n"
+    "The blocks of flac.metadata_blocks whose code == 6 (PICTURE), as a new list.";
+
+PyObject *cm_py_flac_pictures(PyObject *module, PyObject *flac)
+{
+    (void)module;
+    if (!intern_names())
+        return NULL;
+    PyObject *blocks = PyObject_GetAttr(flac, names[N_METADATA_BLOCKS]);
+    PyObject *it = blocks ? PyObject_GetIter(blocks) : NULL;
+    PyObject *six = it ? PyLong_FromLong(CM_FLAC_PICTURE) : NULL;
+    PyObject *pictures = six ? PyList_New(0) : NULL, *block;
+    while (pictures && (block = PyIter_Next(it)) != NULL) {
+        PyObject *code = PyObject_GetAttr(block, names[N_CODE]);
+        PyObject *same = code ? PyObject_RichCompare(code, six, Py_EQ) : NULL;
+        int truth = same ? PyObject_IsTrue(same) : -1;
+        if (truth < 0 || (truth && PyList_Append(pictures, block) < 0))
+            Py_CLEAR(pictures);
+        Py_XDECREF(same);
+        Py_XDECREF(code);
+        Py_DECREF(block);
+    }
+    if (PyErr_Occurred())
+        Py_CLEAR(pictures);
+    Py_XDECREF(six);
+    Py_XDECREF(it);
+    Py_XDECREF(blocks);
+    return pictures;
+}
