@@ -100,6 +100,12 @@ static cm_status detect_format(const cm_source *src, cm_format *out, cm_error *e
 
 cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *err)
 {
+    return cm_parse_input_owned(in, false, opts, err);
+}
+
+cm_doc *cm_parse_input_owned(const cm_input *in, bool head_owned, const cm_read_opts *opts,
+                             cm_error *err)
+{
     cm_error local_err;
     if (!err)
         err = &local_err;
@@ -143,7 +149,8 @@ cm_doc *cm_parse_input(const cm_input *in, const cm_read_opts *opts, cm_error *e
     cm_ogg *ogg = NULL;
     cm_mp4 *mp4 = NULL;
     if (is_ogg)
-        st = cm_ogg_parse(&src, format, &arena, &ogg, err);
+        st = cm_ogg_parse_flags(&src, format, head_owned ? CM_OGG_JOIN_IN_PLACE : 0, &arena,
+                                &ogg, err);
     else if (format == CM_FORMAT_FLAC)
         st = cm_flac_parse(src.head, src.head_len, src.file_size, &arena, &flac, err);
     else if (format == CM_FORMAT_MP4)

@@ -25,6 +25,13 @@ typedef struct cm_source {
     uint64_t file_size;
 } cm_source;
 
+/* cm_parse_input, for a head in a malloc'd buffer of the caller's that the
+ * document will adopt (cm_read_fd): with head_owned, the parse may write
+ * over head bytes it has done with in its last round (the one that does
+ * not end in CM_NEED_MORE; see CM_OGG_JOIN_IN_PLACE). */
+cm_doc *cm_parse_input_owned(const cm_input *in, bool head_owned, const cm_read_opts *opts,
+                             cm_error *err);
+
 /* The last n bytes of the file (n <= file_size), from the tail or from the
  * head when it reaches that far; NULL when neither holds them. */
 const uint8_t *cm_source_last(const cm_source *src, size_t n);

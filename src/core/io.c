@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmutagen.h"
+#include "doc.h"
 #include "error.h"
 
 /* The first read: enough for the whole metadata of a lightly tagged file.
@@ -81,7 +82,7 @@ cm_doc *cm_read_fd(int fd, const cm_read_opts *opts, cm_error *err)
 
     for (;;) {
         cm_input in = {buf, have, tail_len ? buf + have : NULL, tail_len, file_size};
-        cm_doc *doc = cm_parse_input(&in, opts, err);
+        cm_doc *doc = cm_parse_input_owned(&in, true, opts, err);
         if (doc) {
             cm_doc_adopt_buffer(doc, buf);
             return doc;

@@ -398,7 +398,9 @@ static cm_status find_comment_page(parser *p, const cm_ogg_page *id, cm_ogg_page
  * (mutagen reads no further: the audio starts after that page).  Adds up
  * the packet's length in *len and its pieces in *pieces, copies them to
  * `dst` when given, and sets the audio offset.  The packet's last piece
- * is *only (its only one when *pieces is 1). */
+ * is *only (its only one when *pieces is 1).  `dst` may be the head
+ * itself, at the first piece: each piece then moves down over the headers
+ * before it, and a page header is read before anything is moved over it. */
 static cm_status walk_comment(parser *p, const cm_ogg_page *first, uint8_t *dst, size_t *len,
                               size_t *pieces, const uint8_t **only)
 {
@@ -414,7 +416,7 @@ static cm_status walk_comment(parser *p, const cm_ogg_page *first, uint8_t *dst,
         if (st != CM_OK)
             return st;
         if (dst)
-            memcpy(dst + *len, p->head.data + start, n);
+            memmove(dst + *len, p->head.data + start, n);
         *only = p->head.data + start;
         *len += n;
         (*pieces)++;
@@ -739,12 +741,24 @@ cm_status cm_ogg_parse_flags(const cm_source *src, cm_format format, unsigned fl
                                                                         : FIRST_TAIL))
         return ask(&p, err, true);
 
+    /* The last page before anything is written: its search may still ask
+     * for more of the file, and its walk from the start reads the pages
+     * that joining the comment in place writes over.  Not finding it is
+     * an error reported after the comment's own. */
+    bool found_last = false;
+    if (needs_last_page(&o) && (st = find_last(&p, &found_last, err)) != CM_OK)
+        return st;
+
     /* Everything at hand for the comment: from here on the arena is used. */
     cm_ogg *result = cm_arena_calloc(arena, 1, sizeof *result);
-    uint8_t *packet = result && pieces > 1 ? cm_arena_alloc(arena, len ? len : 1, 1) : NULL;
-    if (!result || (pieces > 1 && !packet))
+    if (!result)
         return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
     if (pieces > 1) {
+        uint8_t *packet;
+        if (flags & CM_OGG_JOIN_IN_PLACE) /* the caller's buffer: see CM_OGG_JOIN_IN_PLACE */
+            packet = (uint8_t *)src->head + (first.offset + first.header_size);
+        else if (!(packet = cm_arena_alloc(arena, len ? len : 1, 1)))
+            return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
         if ((st = walk_comment(&p, &first, packet, &len, &pieces, &only)) != CM_OK)
             return st;
         o.comment_packet = (cm_bytes){packet, len};
@@ -775,10 +789,7 @@ cm_status cm_ogg_parse_flags(const cm_source *src, cm_format format, unsigned fl
         return st;
 
     if (needs_last_page(&o)) {
-        bool found = false;
-        if ((st = find_last(&p, &found, err)) != CM_OK)
-            return st;
-        if (!found)
+        if (!found_last)
             return cm_fail(err, CM_ERR_INVALID, CM_PART_CONTAINER, src->file_size,
                            "unable to find the final page of the %s stream", p.c->name);
         o.has_last_granule = true;

@@ -791,6 +791,123 @@ static void test_every_prefix_fails_cleanly(void)
     bb_free(&b);
 }
 
+static int bytes_equal(const void *a, size_t a_len, const void *b, size_t b_len)
+{
+    return a_len == b_len && (a_len == 0 || memcmp(a, b, a_len) == 0);
+}
+
+/* Everything two reads of one file give, equal. */
+static int same_ogg(const cm_ogg *a, const cm_ogg *b)
+{
+    if (!a || !b || a->vcomment->count != b->vcomment->count ||
+        a->picture_count != b->picture_count)
+        return 0;
+    int same = a->length == b->length && a->bitrate == b->bitrate && a->serial == b->serial &&
+               a->audio_offset == b->audio_offset && a->comment_size == b->comment_size &&
+               a->comment_page_offset == b->comment_page_offset &&
+               bytes_equal(a->comment_packet.ptr, a->comment_packet.len, b->comment_packet.ptr,
+                           b->comment_packet.len) &&
+               bytes_equal(a->comment_trailing.ptr, a->comment_trailing.len,
+                           b->comment_trailing.ptr, b->comment_trailing.len) &&
+               bytes_equal(a->vcomment->vendor.ptr, a->vcomment->vendor.len,
+                           b->vcomment->vendor.ptr, b->vcomment->vendor.len);
+    for (size_t i = 0; i < a->vcomment->count; i++) {
+        const cm_vcomment_entry *x = &a->vcomment->entries[i], *y = &b->vcomment->entries[i];
+        same &= bytes_equal(x->key.ptr, x->key.len, y->key.ptr, y->key.len) &&
+                bytes_equal(x->value.ptr, x->value.len, y->value.ptr, y->value.len);
+    }
+    for (size_t i = 0; i < a->picture_count; i++) {
+        const cm_flac_picture *x = &a->pictures[i], *y = &b->pictures[i];
+        same &= x->type == y->type && bytes_equal(x->mime.ptr, x->mime.len, y->mime.ptr, y->mime.len) &&
+                bytes_equal(x->data.ptr, x->data.len, y->data.ptr, y->data.len);
+    }
+    return same;
+}
+
+static void test_path_read_joins_comment_in_place(void)
+{
+    /* A cover of 30 KB in base64 makes the comment packet span ~10 pages,
+     * with a page of another stream among them; a read from a path joins
+     * the packet in its own buffer, over the page headers, and must give
+     * exactly what the read from memory (which copies it) gives.  Then the
+     * same with 70 KB of another stream after the last page, so the last
+     * page is found by the walk over every page, before the join. */
+    enum { COVER = 22000 };
+    bbuf picture = {0};
+    bb_be32(&picture, 3);
+    bb_be32(&picture, 10);
+    bb_str(&picture, "image/jpeg");
+    bb_be32(&picture, 5);
+    bb_str(&picture, "cover");
+    for (int i = 0; i < 4; i++)
+        bb_be32(&picture, 0);
+    bb_be32(&picture, COVER);
+    for (int i = 0; i < COVER; i++)
+        bb_u8(&picture, (unsigned)(i * 7 + i / 251) & 0xff);
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t text_len = strlen("METADATA_BLOCK_PICTURE=") + (picture.len + 2) / 3 * 4;
+    char *entry = malloc(text_len + 1);
+    size_t n = (size_t)sprintf(entry, "METADATA_BLOCK_PICTURE=");
+    for (size_t i = 0; i < picture.len; i += 3) {
+        uint32_t v = (uint32_t)picture.data[i] << 16;
+        size_t k = picture.len - i;
+        if (k > 1)
+            v |= (uint32_t)picture.data[i + 1] << 8;
+        if (k > 2)
+            v |= picture.data[i + 2];
+        entry[n++] = digits[v >> 18];
+        entry[n++] = digits[v >> 12 & 63];
+        entry[n++] = k > 1 ? digits[v >> 6 & 63] : '=';
+        entry[n++] = k > 2 ? digits[v & 63] : '=';
+    }
+    entry[n] = '\0';
+    const char *const entries[] = {"TITLE=a title", entry, "ARTIST=someone"};
+    bbuf packet = {0};
+    bb_str(&packet, "\x03vorbis");
+    comment_block(&packet, "vendor", entries, 3);
+    bb_u8(&packet, 1);
+
+    for (int variant = 0; variant < 2; variant++) {
+        bbuf b = {0};
+        page1(&b, 9, 0, 0, FIRST, vorbis_id, sizeof vorbis_id);
+        size_t at = 0;
+        uint32_t seq = 1;
+        for (; packet.len - at > 255 * 12; at += 255 * 12, seq++) {
+            page1(&b, 9, seq, -1, OPEN_END | (at ? CONTINUED : 0), packet.data + at, 255 * 12);
+            if (seq == 3)
+                page1(&b, 77, 0, 0, FIRST | LAST, "another stream", 14);
+        }
+        piece last[] = {{packet.data + at, packet.len - at}, {setup, sizeof setup}};
+        page(&b, 9, seq, 0, CONTINUED, last, 2);
+        audio_pages(&b, 9, seq + 1, 40, 4000, 4410, 441000);
+        if (variant == 1)
+            audio_pages(&b, 78, 0, 14, 5000, 100, 1400);
+        CHECK(seq > 8);
+
+        cm_error err;
+        cm_doc *mem = cm_read_mem(b.data, b.len, NULL, &err);
+        char path[] = "/tmp/cm_test_ogg_XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0 && write(fd, b.data, b.len) == (ssize_t)b.len);
+        cm_doc *file = cm_read_file(path, NULL, &err);
+        const cm_ogg *a = mem ? cm_doc_ogg(mem) : NULL, *f = file ? cm_doc_ogg(file) : NULL;
+        CHECK(a && f && same_ogg(a, f));
+        CHECK(a && a->picture_count == 1 && a->pictures[0].data.len == COVER &&
+              memcmp(a->pictures[0].data.ptr, picture.data + picture.len - COVER, COVER) == 0);
+        CHECK(a && a->comment_packet.len == packet.len && a->length == 10.0);
+        /* the packet was joined in the file's buffer, not copied */
+        CHECK(cm_doc_arena_bytes(file) + packet.len <= cm_doc_arena_bytes(mem));
+        cm_doc_free(file);
+        cm_doc_free(mem);
+        close(fd);
+        unlink(path);
+        bb_free(&b);
+    }
+    free(entry);
+    bb_free(&packet);
+    bb_free(&picture);
+}
+
 /* ---- base64 -------------------------------------------------------------- */
 
 /* The reference: one byte at a time, straight from RFC 4648's alphabet,
@@ -914,4 +1031,5 @@ static void test_base64_cases(void)
 TEST_LIST(test_vorbis, test_vorbis_bitrates, test_opus, test_opus_extra_data_and_cut_comment,
           test_speex_theora_flac, test_multipage_comment, test_pictures, test_framing_and_padding,
           test_header_errors, test_last_page, test_fake_page_in_last_page, test_rounds_and_paths,
-          test_every_prefix_fails_cleanly, test_base64_cases, test_base64_against_reference)
+          test_every_prefix_fails_cleanly, test_base64_cases, test_base64_against_reference,
+          test_path_read_joins_comment_in_place)
