@@ -355,16 +355,6 @@ static PyObject *ascii_lower(PyObject *key)
     return lower;
 }
 
-/* The comment keys already made, with their lower-case forms: every file
- * has the same few (TITLE, ARTIST...), so most keys cost a lookup here,
- * not two new str (and their hashes, computed once, serve every file's
- * dict lookups).  Direct-mapped by a hash of the bytes; a clash replaces. */
-enum { KEY_SLOTS = 256, KEY_CACHED_MAX = 48 };
-
-static struct key_slot {
-    PyObject *key, *lower;
-} key_cache[KEY_SLOTS];
-
 /* A key that mutagen keeps as it is: 1+ bytes of 0x20..0x7D but '=' (the
  * comment's name ends before the first '=', so it has none).  Others are
  * changed ('?' for non-ASCII) or dropped: comment_items leaves them to
@@ -382,21 +372,11 @@ static bool plain_key(const cm_str *k)
 }
 
 /* The str of a plain key and, in *lower, its lower-case form (new
- * references both). */
+ * references both).  Made anew for every file: a table of the keys earlier
+ * files had would be a cache keyed on their content, which the benchmark's
+ * rules (DESIGN.md, "Honest benchmarks") and a library's users rule out. */
 static PyObject *key_of(const cm_str *k, PyObject **lower)
 {
-    struct key_slot *slot = NULL;
-    if (k->len <= KEY_CACHED_MAX) {
-        uint32_t h = 2166136261u; /* FNV-1a */
-        for (size_t i = 0; i < k->len; i++)
-            h = (h ^ (unsigned char)k->ptr[i]) * 16777619u;
-        slot = &key_cache[(h ^ h >> 16) % KEY_SLOTS];
-        if (slot->key && (size_t)PyUnicode_GET_LENGTH(slot->key) == k->len &&
-            memcmp(PyUnicode_1BYTE_DATA(slot->key), k->ptr, k->len) == 0) {
-            *lower = Py_NewRef(slot->lower);
-            return Py_NewRef(slot->key);
-        }
-    }
     PyObject *key = PyUnicode_New((Py_ssize_t)k->len, 127);
     if (!key)
         return NULL;
@@ -404,10 +384,6 @@ static PyObject *key_of(const cm_str *k, PyObject **lower)
     if (!(*lower = ascii_lower(key))) {
         Py_DECREF(key);
         return NULL;
-    }
-    if (slot) {
-        Py_XSETREF(slot->key, Py_NewRef(key));
-        Py_XSETREF(slot->lower, Py_NewRef(*lower));
     }
     return key;
 }
