@@ -532,3 +532,34 @@ def test_load_bad_arguments(tmp_path):
         pass
     assert _native.load_id3(path, spec, MyID3(), path) is None
     assert _native.load_id3(path, spec, ID3(), path) is not None
+
+
+def test_no_reference_leaks(generated, upstream_data):
+    import gc
+    import tracemalloc
+    from cmutagen.id3 import _file
+    spec = _file._load_spec()
+    paths = generated[:100] + [os.path.join(upstream_data, n) for n in sorted(os.listdir(upstream_data))
+                               if n.endswith(".mp3")]
+
+    def run():
+        for path in paths:
+            _native.load_mp3(path, spec, mp3.MPEGInfo, mp3._INFO_KEYS, mp3._MODES)
+            _native.load_id3(path, spec, ID3(), path)
+
+    run()
+    gc.collect()
+    watched = [spec[1], spec[2], mp3.MPEGInfo, spec[12]] + list(spec[9])
+    before = [sys.getrefcount(o) for o in watched]
+    tracemalloc.start()
+    run()
+    gc.collect()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(3):
+        run()
+    gc.collect()
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    after = [sys.getrefcount(o) for o in watched]
+    assert all(b - a < 3 for a, b in zip(before, after)), (before, after)
+    assert last - first < 64 * 1024

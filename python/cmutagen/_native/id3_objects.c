@@ -501,10 +501,55 @@ static PyObject *mapping_get(PyObject *frames, PyObject *name)
     return v;
 }
 
+/* The frame classes of the IDs a walk has met (a tag repeats IDs such as
+ * TXXX, and a v2.4 tag is walked three times: twice to tell its size
+ * format, once to read it): frames[id] by the ID's bytes, for an exact
+ * dict `frames`, whose lookups cannot run Python code. */
+enum { ID_CACHE_SIZE = 48 };
+
+typedef struct id_cache {
+    int count;
+    uint64_t id[ID_CACHE_SIZE];  /* the ID's bytes, and its length above them */
+    PyObject *cls[ID_CACHE_SIZE]; /* a reference, or NULL: not in frames */
+} id_cache;
+
+static void id_cache_clear(id_cache *c)
+{
+    for (int i = 0; i < c->count; i++)
+        Py_XDECREF(c->cls[i]);
+    c->count = 0;
+}
+
+/* frames[latin1(id)]: a new reference, or NULL (with an exception set, or
+ * without one when the ID is not there). */
+static PyObject *lookup_id(id_cache *c, PyObject *frames, const unsigned char *id, Py_ssize_t n)
+{
+    uint64_t key = (uint64_t)n << 32;
+    for (Py_ssize_t i = 0; i < n; i++)
+        key |= (uint64_t)id[i] << (8 * (n - 1 - i));
+    bool cacheable = c && PyDict_CheckExact(frames);
+    if (cacheable)
+        for (int i = 0; i < c->count; i++)
+            if (c->id[i] == key)
+                return Py_XNewRef(c->cls[i]);
+    PyObject *name = PyUnicode_DecodeLatin1((const char *)id, n, NULL);
+    if (!name)
+        return NULL;
+    PyObject *cls = mapping_get(frames, name);
+    Py_DECREF(name);
+    if (!cls && PyErr_Occurred())
+        return NULL;
+    if (cacheable && c->count < ID_CACHE_SIZE) {
+        c->id[c->count] = key;
+        c->cls[c->count++] = Py_XNewRef(cls);
+    }
+    return cls;
+}
+
 /* determine_bpi's walk: known frame IDs met, and how far past the end of the
  * data the walk ended (<= 0 inside). */
-static int bpi_walk(const unsigned char *d, Py_ssize_t len, PyObject *frames, bool synchsafe,
-                    Py_ssize_t *found, Py_ssize_t *over)
+static int bpi_walk(const unsigned char *d, Py_ssize_t len, PyObject *frames, id_cache *cache,
+                    bool synchsafe, Py_ssize_t *found, Py_ssize_t *over)
 {
     Py_ssize_t pos = 0;
     *found = 0;
@@ -516,13 +561,22 @@ static int bpi_walk(const unsigned char *d, Py_ssize_t len, PyObject *frames, bo
         }
         uint32_t size = be32(h + 4);
         pos += 10 + (Py_ssize_t)(synchsafe ? syncsafe(size) : size);
-        PyObject *name = PyUnicode_DecodeLatin1((const char *)h, 4, NULL);
-        if (!name)
-            return -1;
-        int known = mapping_has(frames, name);
-        Py_DECREF(name);
-        if (known < 0)
-            return -1;
+        int known;
+        if (PyDict_CheckExact(frames)) {
+            PyObject *cls = lookup_id(cache, frames, h, 4);
+            if (!cls && PyErr_Occurred())
+                return -1;
+            known = cls != NULL;
+            Py_XDECREF(cls);
+        } else {
+            PyObject *name = PyUnicode_DecodeLatin1((const char *)h, 4, NULL);
+            if (!name)
+                return -1;
+            known = mapping_has(frames, name);
+            Py_DECREF(name);
+            if (known < 0)
+                return -1;
+        }
         *found += known;
     }
     *over = pos - len;
@@ -531,11 +585,12 @@ static int bpi_walk(const unsigned char *d, Py_ssize_t len, PyObject *frames, bo
 
 /* 1 if a v2.4 tag's frame sizes are synchsafe (determine_bpi), 0 if plain
  * ints, -1 on error. */
-static int sizes_synchsafe(const unsigned char *d, Py_ssize_t len, PyObject *frames)
+static int sizes_synchsafe(const unsigned char *d, Py_ssize_t len, PyObject *frames,
+                           id_cache *cache)
 {
     Py_ssize_t asbpi, bpi_over, asint, int_over;
-    if (bpi_walk(d, len, frames, true, &asbpi, &bpi_over) < 0 ||
-        bpi_walk(d, len, frames, false, &asint, &int_over) < 0)
+    if (bpi_walk(d, len, frames, cache, true, &asbpi, &bpi_over) < 0 ||
+        bpi_walk(d, len, frames, cache, false, &asint, &int_over) < 0)
         return -1;
     if (asint > asbpi || (asint == asbpi && bpi_over >= 1 && int_over <= 1))
         return 0;
@@ -586,6 +641,7 @@ typedef struct walk {
     PyObject *add_self; /* NULL: add is a bound method; else add(add_self, ...) */
     int minor;
     bool unsync;
+    id_cache ids;
 } walk;
 
 static int add_unsupported(walk *w, const unsigned char *hdr, Py_ssize_t hdr_len,
@@ -609,11 +665,12 @@ static int deliver(walk *w, PyObject *frame, PyObject *key)
     if (PyList_CheckExact(w->sink))
         return PyList_Append(w->sink, frame);
     if (key) {
-        int present = PyDict_Contains(w->sink, key);
-        if (present < 0)
+        /* stored if the key is free (one lookup) */
+        PyObject *there = PyDict_SetDefault(w->sink, key, frame);
+        if (!there)
             return -1;
-        if (!present)
-            return PyDict_SetItem(w->sink, key, frame);
+        if (there == frame)
+            return 0;
     }
     PyObject *r = w->add_self ? PyObject_CallFunctionObjArgs(w->add, w->add_self, frame, Py_False, NULL)
                               : PyObject_CallFunctionObjArgs(w->add, frame, Py_False, NULL);
@@ -666,16 +723,26 @@ static int read_one(walk *w, PyObject *cls, int flags, const unsigned char *hdr,
     return failed;
 }
 
+static Py_ssize_t walk_frames_cached(walk *w, const unsigned char *d, Py_ssize_t len);
+
 /* The walk of read_frames; returns where it stopped (the rest of the data
  * is padding or junk), or -1 on error. */
 static Py_ssize_t walk_frames(walk *w, const unsigned char *d, Py_ssize_t len)
+{
+    w->ids.count = 0;
+    Py_ssize_t stop = walk_frames_cached(w, d, len);
+    id_cache_clear(&w->ids);
+    return stop;
+}
+
+static Py_ssize_t walk_frames_cached(walk *w, const unsigned char *d, Py_ssize_t len)
 {
     bool v22 = w->minor < 3;
     Py_ssize_t hdr_len = v22 ? 6 : 10;
     Py_ssize_t id_len = v22 ? 3 : 4;
     int synchsafe = 0;
     if (w->minor >= 4) {
-        synchsafe = sizes_synchsafe(d, len, w->frames);
+        synchsafe = sizes_synchsafe(d, len, w->frames, &w->ids);
         if (synchsafe < 0)
             return -1;
     }
@@ -708,14 +775,12 @@ static Py_ssize_t walk_frames(walk *w, const unsigned char *d, Py_ssize_t len)
         if (!ascii)
             continue;
 
-        PyObject *name;
+        PyObject *name = NULL, *cls;
         if (!v22 && h[3] == 0) {
             /* maybe a v2.2 frame under its 3-letter ID */
             name = v22_upgrade_name(w->ctx, h);
             if (!name && PyErr_Occurred())
                 return -1;
-        } else {
-            name = NULL;
         }
         if (name) {
             int valid = valid_id_str(name);
@@ -725,16 +790,13 @@ static Py_ssize_t walk_frames(walk *w, const unsigned char *d, Py_ssize_t len)
                     return -1;
                 continue;
             }
+            cls = mapping_get(w->frames, name);
+            Py_DECREF(name);
         } else {
             if (!valid_ascii_id(h, id_len))
                 continue;
-            name = PyUnicode_DecodeASCII((const char *)h, id_len, NULL);
-            if (!name)
-                return -1;
+            cls = lookup_id(&w->ids, w->frames, h, id_len);
         }
-
-        PyObject *cls = mapping_get(w->frames, name);
-        Py_DECREF(name);
         int failed;
         if (!cls) {
             if (PyErr_Occurred())
@@ -1387,6 +1449,20 @@ static int upgrade_plain(PyObject *spec, PyObject *frames)
 
 /* ---- the whole tag ---- */
 
+/* A tuple of n (2 or 3) small ints: a version. */
+static PyObject *int_tuple(int n, long a, long b, long c)
+{
+    PyObject *items[3] = {PyLong_FromLong(a), PyLong_FromLong(b), PyLong_FromLong(c)};
+    PyObject *t = items[0] && items[1] && items[2] ? PyTuple_New(n) : NULL;
+    for (int i = 0; i < 3; i++) {
+        if (t && i < n)
+            PyTuple_SET_ITEM(t, i, items[i]);
+        else
+            Py_XDECREF(items[i]);
+    }
+    return t;
+}
+
 int cm_py_id3_load(PyObject *spec, PyObject *target, PyObject *filename, const uint8_t *header,
                    PyObject *body, const uint8_t *tail, size_t tail_len, PyObject **out)
 {
@@ -1428,18 +1504,20 @@ int cm_py_id3_load(PyObject *spec, PyObject *target, PyObject *filename, const u
         tags = Py_NewRef(target);
         Py_INCREF(frames);
     } else {
-        tags = new_plain(ctx, id3_cls, &dict);
-        if (!tags)
-            return -1;
-        frames = PyDict_New();
+        /* a new instance's __dict__, made at its final size */
+        tags = PyBaseObject_Type.tp_new((PyTypeObject *)id3_cls, PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
+        dict = tags ? _PyDict_NewPresized(T_COUNT) : NULL;
+        int failed = !dict || PyObject_GenericSetDict(tags, dict, NULL) < 0;
+        Py_XDECREF(dict); /* the instance holds it */
+        frames = failed ? NULL : PyDict_New();
         if (!frames) {
-            Py_DECREF(tags);
+            Py_XDECREF(tags);
             return -1;
         }
     }
     PyObject *header_obj = NULL, *unknown = NULL;
     int result = -1;
-    PyObject *version = header ? Py_BuildValue("(iii)", 2, 4, 0) : Py_BuildValue("(ii)", 1, 1);
+    PyObject *version = header ? int_tuple(3, 2, 4, 0) : int_tuple(2, 1, 1, 0);
     if (!version)
         goto done;
     if (PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_HEADER), Py_None) < 0 ||
@@ -1464,7 +1542,7 @@ int cm_py_id3_load(PyObject *spec, PyObject *target, PyObject *filename, const u
         if (!header_obj ||
             set_steal(hdict, PyTuple_GET_ITEM(names, 0), PyLong_FromLong(flags)) < 0 ||
             set_steal(hdict, PyTuple_GET_ITEM(names, 1), PyLong_FromUnsignedLong(size + 10)) < 0 ||
-            set_steal(hdict, PyTuple_GET_ITEM(names, 2), Py_BuildValue("(iii)", 2, major, header[4])) < 0 ||
+            set_steal(hdict, PyTuple_GET_ITEM(names, 2), int_tuple(3, 2, major, header[4])) < 0 ||
             PyDict_SetItem(dict, SPEC_TAG_NAME(spec, T_HEADER), header_obj) < 0)
             goto done;
 

@@ -522,7 +522,7 @@ static PyObject *float_or_none(bool present, double value)
 
 static PyObject *build_mpeg_info(const cm_mpeg_stream *st, PyObject *keys, PyObject *modes)
 {
-    PyObject *d = PyDict_New();
+    PyObject *d = _PyDict_NewPresized(MPEG_KEY_COUNT);
     if (!d)
         return NULL;
     PyObject *version = st->version_x10 == 25 ? PyFloat_FromDouble(2.5)
@@ -609,7 +609,10 @@ typedef struct file_window {
     uint64_t base;
 } file_window;
 
-enum { MP3_HEAD_READ = 4096, MP3_TAIL_READ = 131, MP3_SCAN_ROUNDS = 64 };
+/* The first read (the tag, or all of a small one and the first frames),
+ * the bytes after the tag the MPEG scan starts with, the end read for
+ * ID3v1, and how many times the scan may ask for more. */
+enum { MP3_HEAD_READ = 8192, MP3_SCAN_AHEAD = 4096, MP3_TAIL_READ = 131, MP3_SCAN_ROUNDS = 64 };
 
 /* Make the window hold [start, end) (cut at the end of the file), keeping
  * what it holds when start is inside it. */
@@ -718,7 +721,12 @@ static int read_mp3_parts(const char *path, bool want_stream, mp3_parts *p)
         /* The MPEG scan, given the bytes it asks for (as _scan_native does). */
         uint64_t start = audio_start;
         cm_error err;
-        if (!window_cover(&w, start, start + MP3_HEAD_READ))
+        /* The head read often holds the first frames too (a small tag):
+         * then the scan starts on it, and asks for more if it must. */
+        uint64_t have = w.base + w.len;
+        bool enough = start >= w.base && start <= have &&
+                      (have - start >= MP3_SCAN_AHEAD || have == w.file_size);
+        if (!enough && !window_cover(&w, start, start + MP3_HEAD_READ))
             goto done;
         for (int round = 0;; round++) {
             cm_status status = cm_mpeg_parse(w.buf, w.len, w.base, start, w.file_size,
@@ -841,10 +849,9 @@ static PyObject *new_mpeg_info(PyObject *cls, const mp3_parts *p, PyObject *keys
     Py_DECREF(no_args);
     if (!info)
         goto done;
-    PyObject *dict = PyObject_GenericGetDict(info, NULL);
-    if (!dict || PyDict_Update(dict, fields) < 0)
+    /* the fields become its __dict__ (a new instance's is empty) */
+    if (PyObject_GenericSetDict(info, fields, NULL) < 0)
         Py_CLEAR(info);
-    Py_XDECREF(dict);
 done:
     Py_DECREF(fields);
     return info;

@@ -489,7 +489,12 @@ class TimeStampTextFrame(TextFrame):
         return str(self).encode("utf-8")
 
     def __str__(self):
-        return u",".join([stamp.text for stamp in self.text])
+        stamps = self.text
+        if len(stamps) == 1:  # the common case, without building a list
+            text = stamps[0].text
+            if type(text) is str:
+                return text
+        return u",".join([stamp.text for stamp in stamps])
 
     def _pprint(self):
         return u" / ".join([stamp.text for stamp in self.text])

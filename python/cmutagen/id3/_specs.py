@@ -370,6 +370,11 @@ class Latin1TextListSpec(Spec):
         return [self._lspec.validate(frame, entry) for entry in value]
 
 
+# ID3TimeStamp's text for its first n fields, by n
+_STAMP_FORMATS = ("", "%04d", "%04d-%02d", "%04d-%02d-%02d", "%04d-%02d-%02d %02d",
+                  "%04d-%02d-%02d %02d:%02d", "%04d-%02d-%02d %02d:%02d:%02d")
+
+
 @functools.total_ordering
 class ID3TimeStamp:
     """An ID3v2.4 time stamp: "YYYY-MM-DD HH:MM:SS" or any leading part
@@ -390,13 +395,12 @@ class ID3TimeStamp:
         self.text = text
 
     def get_text(self):
-        parts = []
-        for field, fmt in zip(self._FIELDS, self._FORMATS):
-            value = getattr(self, field)
-            if value is None:
-                break
-            parts.append(fmt % value)
-        return "".join(parts)
+        # The fields up to the first None, each in its format: one format
+        # string per count of fields (every value read from a file is
+        # shown through here, so it is worth not looping).
+        values = (self.year, self.month, self.day, self.hour, self.minute, self.second)
+        count = values.index(None) if None in values else 6
+        return _STAMP_FORMATS[count] % values[:count]
 
     def set_text(self, text, splitre=re.compile("[-T:/.]|\\s+")):
         # Padding guarantees six parts; a part that is not a number ends
