@@ -165,22 +165,22 @@ static PyObject *be_int(const unsigned char *p, Py_ssize_t n)
     return PyLong_FromUnsignedLongLong(v);
 }
 
-/* An ID3TimeStamp with its six fields set in its __dict__ (None where not
- * present), as set_text leaves them; needs CTX_STAMP_FIELDS to be the
+/* An ID3TimeStamp with its six fields set (None where not present), as
+ * set_text leaves them; needs CTX_STAMP_FIELDS to be the
  * names.  NULL with an exception on failure. */
 static PyObject *new_stamp(PyObject *ctx, const long long values[6], const bool present[6])
 {
     PyObject *fields = PyTuple_GET_ITEM(ctx, CTX_STAMP_FIELDS);
     PyObject *stamp = PyBaseObject_Type.tp_new((PyTypeObject *)PyTuple_GET_ITEM(ctx, CTX_TIMESTAMP),
                                                PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
-    PyObject *dict = stamp ? PyObject_GenericGetDict(stamp, NULL) : NULL;
-    int failed = !dict;
+    int failed = !stamp;
+    /* (as object.__setattr__ stores them: no field is a data descriptor,
+     * see _tags._build_native_context) */
     for (int k = 0; !failed && k < 6; k++) {
         PyObject *value = present[k] ? PyLong_FromLongLong(values[k]) : Py_NewRef(Py_None);
-        failed = !value || PyDict_SetItem(dict, PyTuple_GET_ITEM(fields, k), value) < 0;
+        failed = !value || PyObject_GenericSetAttr(stamp, PyTuple_GET_ITEM(fields, k), value) < 0;
         Py_XDECREF(value);
     }
-    Py_XDECREF(dict);
     if (failed) {
         Py_XDECREF(stamp);
         return NULL;
@@ -390,15 +390,17 @@ static read_result build_frame(PyObject *ctx, PyObject *cls, PyObject *entry,
             enc = (int)PyLong_AsLong(values[got]);
     }
 
-    PyObject *frame = NULL, *dict = NULL, *key = NULL;
+    PyObject *frame = NULL, *key = NULL;
     if (r == RD_OK) {
         frame = PyBaseObject_Type.tp_new((PyTypeObject *)cls, PyTuple_GET_ITEM(ctx, CTX_NO_ARGS), NULL);
-        dict = frame ? PyObject_GenericGetDict(frame, NULL) : NULL;
-        if (!dict)
+        if (!frame)
             r = RD_ERROR;
     }
+    /* Each value stored as object.__setattr__ stores it (no field is a
+     * data descriptor: see _tags._frame_entry), in the instance's own
+     * attribute storage: no dict is made for a frame until asked for. */
     for (Py_ssize_t i = 0; r == RD_OK && i < got; i++)
-        if (PyDict_SetItem(dict, PyTuple_GET_ITEM(names, i), values[i]) < 0)
+        if (PyObject_GenericSetAttr(frame, PyTuple_GET_ITEM(names, i), values[i]) < 0)
             r = RD_ERROR;
 
     PyObject *hash = PyTuple_GET_ITEM(entry, ENTRY_HASH);
@@ -444,7 +446,6 @@ static read_result build_frame(PyObject *ctx, PyObject *cls, PyObject *entry,
 
     for (Py_ssize_t i = 0; i < got; i++)
         Py_DECREF(values[i]);
-    Py_XDECREF(dict);
     if (r != RD_OK) {
         Py_XDECREF(frame);
         Py_XDECREF(key);

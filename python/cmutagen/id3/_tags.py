@@ -240,6 +240,16 @@ def _spec_op(spec):
     return None if op is None else (op, 0)
 
 
+def _is_data_descriptor(cls, name):
+    """Whether cls has a data descriptor (a property...) called name: then
+    storing the attribute is not storing it in the instance, which is what
+    the C reader does."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return hasattr(type(vars(klass)[name]), "__set__")
+    return False
+
+
 def _frame_entry(cls):
     """The entry of one frame class in the C reader's table, or None when
     only its Python _fromData may read it."""
@@ -260,7 +270,8 @@ def _frame_entry(cls):
             return None
         program += op
     names = tuple(spec.name for spec in fields)
-    if len(set(names)) != len(names) or len(names) > 16:
+    if (len(set(names)) != len(names) or len(names) > 16
+            or any(_is_data_descriptor(cls, name) for name in names)):
         return None
 
     frame_id = cls.__name__
@@ -288,7 +299,8 @@ def _build_native_context():
     stamp = specs.ID3TimeStamp
     stamp_fields = None
     if (stamp.__new__ is object.__new__ and stamp.__init__ is _STAMP_INIT
-            and stamp.text is _STAMP_TEXT):
+            and stamp.text is _STAMP_TEXT
+            and not any(_is_data_descriptor(stamp, name) for name in stamp._FIELDS)):
         stamp_fields = tuple(stamp._FIELDS)
     return (table, specs._ENCODINGS, pictypes, stamp, ID3JunkFrameError,
             Frames_2_2, (), stamp_fields)
