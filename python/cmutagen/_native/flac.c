@@ -337,24 +337,6 @@ static PyObject *streaminfo_block(const loader *l, const cm_flac_streaminfo *si,
     return block_of(l->cls[C_STREAMINFO], d, CM_FLAC_STREAMINFO);
 }
 
-/* key.lower() of an ASCII key: the key itself when it has no capital. */
-static PyObject *ascii_lower(PyObject *key)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(key), i = 0;
-    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(key);
-    while (i < n && !(s[i] >= 'A' && s[i] <= 'Z'))
-        i++;
-    if (i == n)
-        return Py_NewRef(key);
-    PyObject *lower = PyUnicode_New(n, 127);
-    if (!lower)
-        return NULL;
-    Py_UCS1 *d = PyUnicode_1BYTE_DATA(lower);
-    for (i = 0; i < n; i++)
-        d[i] = s[i] >= 'A' && s[i] <= 'Z' ? (Py_UCS1)(s[i] + 32) : s[i];
-    return lower;
-}
-
 /* A key that mutagen keeps as it is: 1+ bytes of 0x20..0x7D but '=' (the
  * comment's name ends before the first '=', so it has none).  Others are
  * changed ('?' for non-ASCII) or dropped: comment_items leaves them to
@@ -381,7 +363,7 @@ static PyObject *key_of(const cm_str *k, PyObject **lower)
     if (!key)
         return NULL;
     memcpy(PyUnicode_1BYTE_DATA(key), k->ptr, k->len);
-    if (!(*lower = ascii_lower(key))) {
+    if (!(*lower = cm_py_key_lower(key))) {
         Py_DECREF(key);
         return NULL;
     }
@@ -451,7 +433,7 @@ static PyObject *general_index(PyObject *items)
     for (Py_ssize_t i = 0; index && i < PyList_GET_SIZE(items); i++) {
         PyObject *pair = PyList_GET_ITEM(items, i);
         PyObject *key = PyTuple_GET_ITEM(pair, 0);
-        PyObject *lower = PyUnicode_IS_ASCII(key) ? ascii_lower(key)
+        PyObject *lower = PyUnicode_IS_ASCII(key) ? cm_py_key_lower(key)
                                                   : PyObject_CallMethod(key, "lower", NULL);
         if (!lower || index_add(index, lower, PyTuple_GET_ITEM(pair, 1)) < 0)
             Py_CLEAR(index);

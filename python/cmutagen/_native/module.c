@@ -958,6 +958,26 @@ PyObject *cm_py_vcomment_replace(PyObject *module, const cm_vcomment *vc)
     return build_vcomment(module, vc, VC_REPLACE);
 }
 
+PyObject *cm_py_key_lower(PyObject *key)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (PyUnicode_KIND(key) != PyUnicode_1BYTE_KIND || PyUnicode_MAX_CHAR_VALUE(key) > 127)
+        return PyObject_CallMethod(key, "lower", NULL);
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(key);
+    Py_ssize_t i = 0;
+    while (i < n && !(s[i] >= 'A' && s[i] <= 'Z'))
+        i++;
+    if (i == n)
+        return Py_NewRef(key);
+    PyObject *lower = PyUnicode_New(n, 127);
+    if (!lower)
+        return NULL;
+    Py_UCS1 *d = PyUnicode_1BYTE_DATA(lower);
+    for (i = 0; i < n; i++)
+        d[i] = s[i] >= 'A' && s[i] <= 'Z' ? (Py_UCS1)(s[i] + 32) : s[i];
+    return lower;
+}
+
 PyObject *cm_py_text_replace(cm_str s)
 {
     return decode_text(s, VC_REPLACE);

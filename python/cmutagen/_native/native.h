@@ -16,5 +16,8 @@ PyObject *cm_py_raise_parse_error(PyObject *module, const cm_error *err, PyObjec
 PyObject *cm_py_vcomment_replace(PyObject *module, const cm_vcomment *vc);
 /* UTF-8 text as str, undecodable bytes replaced (errors="replace"). */
 PyObject *cm_py_text_replace(cm_str s);
+/* key.lower() of a comment's key: the key itself (a new reference) when it
+ * is ASCII without a capital, quickly for other ASCII keys. */
+PyObject *cm_py_key_lower(PyObject *key);
 
 #endif

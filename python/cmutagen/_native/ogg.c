@@ -271,35 +271,13 @@ done:
 
 static const ogg_codec *codec_by_name(PyObject *name);
 
-/* key.lower() of a comment's key (ASCII: the comment reader keeps valid
- * field names only): the key itself when it has no capital. */
-static PyObject *ascii_lower(PyObject *key)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
-    if (PyUnicode_KIND(key) != PyUnicode_1BYTE_KIND || PyUnicode_MAX_CHAR_VALUE(key) > 127)
-        return PyObject_CallMethod(key, "lower", NULL);
-    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(key);
-    Py_ssize_t i = 0;
-    while (i < n && !(s[i] >= 'A' && s[i] <= 'Z'))
-        i++;
-    if (i == n)
-        return Py_NewRef(key);
-    PyObject *lower = PyUnicode_New(n, 127);
-    if (!lower)
-        return NULL;
-    Py_UCS1 *d = PyUnicode_1BYTE_DATA(lower);
-    for (i = 0; i < n; i++)
-        d[i] = s[i] >= 'A' && s[i] <= 'Z' ? (Py_UCS1)(s[i] + 32) : s[i];
-    return lower;
-}
-
 /* VCommentDict's lookup index: lower-cased key -> [values], in file order. */
 static PyObject *build_index(PyObject *items)
 {
     PyObject *index = PyDict_New();
     for (Py_ssize_t i = 0; index && i < PyList_GET_SIZE(items); i++) {
         PyObject *pair = PyList_GET_ITEM(items, i);
-        PyObject *key = ascii_lower(PyTuple_GET_ITEM(pair, 0));
+        PyObject *key = cm_py_key_lower(PyTuple_GET_ITEM(pair, 0));
         PyObject *values = key ? PyDict_GetItemWithError(index, key) : NULL;
         int rc = -1;
         if (values) {
