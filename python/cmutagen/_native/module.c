@@ -677,19 +677,24 @@ typedef struct mp3_parts {
     size_t tail_len;
 } mp3_parts;
 
-/* Reads the parts of the file at path (the MPEG scan only if want_stream).
- * Returns 1 with *p filled (p->body a new reference), 0 when the file is
- * not the plain case (see read_mp3_file), -1 with an exception set. */
-static int read_mp3_parts(const char *path, bool want_stream, mp3_parts *p)
+/* Reads the parts of the file at path_arg (str, bytes or PathLike; the
+ * MPEG scan only if want_stream).  Returns 1 with *p filled (p->body a new
+ * reference), 0 when the file is not the plain case (see read_mp3_file),
+ * -1 with an exception set. */
+static int read_mp3_parts(PyObject *path_arg, bool want_stream, mp3_parts *p)
 {
     file_window w = {.fd = -1};
     int result = 0;
     struct stat st;
     p->body = NULL;
     p->has_tag = p->has_stream = false;
+    PyObject *path;
+    if (!PyUnicode_FSConverter(path_arg, &path))
+        return -1;
     do
-        w.fd = open(path, O_RDONLY | O_CLOEXEC);
+        w.fd = open(PyBytes_AS_STRING(path), O_RDONLY | O_CLOEXEC);
     while (w.fd < 0 && errno == EINTR);
+    Py_DECREF(path);
     if (w.fd < 0 || fstat(w.fd, &st) != 0 || !S_ISREG(st.st_mode))
         goto done;
     w.file_size = p->file_size = (uint64_t)st.st_size;
@@ -805,13 +810,12 @@ PyDoc_STRVAR(read_mp3_file_doc,
 static PyObject *read_mp3_file(PyObject *module, PyObject *args)
 {
     (void)module;
-    PyObject *path_arg, *keys, *modes, *path;
+    PyObject *path_arg, *keys, *modes;
     if (!PyArg_ParseTuple(args, "OOO:read_mp3_file", &path_arg, &keys, &modes) ||
-        !mp3_args_ok(keys, modes, "read_mp3_file") || !PyUnicode_FSConverter(path_arg, &path))
+        !mp3_args_ok(keys, modes, "read_mp3_file"))
         return NULL;
     mp3_parts p;
-    int got = read_mp3_parts(PyBytes_AS_STRING(path), true, &p);
-    Py_DECREF(path);
+    int got = read_mp3_parts(path_arg, true, &p);
     if (got <= 0)
         return got < 0 ? NULL : Py_NewRef(Py_None);
     PyObject *result = mp3_parts_tuple(&p, keys, modes);
@@ -873,18 +877,15 @@ static PyObject *load_mp3(PyObject *module, PyObject *const *args, Py_ssize_t na
         PyErr_SetString(PyExc_TypeError, "load_mp3 takes 5 arguments");
         return NULL;
     }
-    PyObject *spec = args[1], *info_cls = args[2], *keys = args[3], *modes = args[4], *path;
+    PyObject *spec = args[1], *info_cls = args[2], *keys = args[3], *modes = args[4];
     if (!mp3_args_ok(keys, modes, "load_mp3"))
         return NULL;
     if (!PyType_Check(info_cls)) {
         PyErr_SetString(PyExc_TypeError, "load_mp3: info_class must be a class");
         return NULL;
     }
-    if (!PyUnicode_FSConverter(args[0], &path))
-        return NULL;
     mp3_parts p;
-    int got = read_mp3_parts(PyBytes_AS_STRING(path), true, &p);
-    Py_DECREF(path);
+    int got = read_mp3_parts(args[0], true, &p);
     if (got <= 0)
         return got < 0 ? NULL : Py_NewRef(Py_None);
     PyObject *tags = NULL, *info = NULL, *result = NULL;
@@ -927,12 +928,8 @@ static PyObject *load_id3(PyObject *module, PyObject *const *args, Py_ssize_t na
         PyErr_SetString(PyExc_TypeError, "load_id3 takes 4 arguments");
         return NULL;
     }
-    PyObject *path;
-    if (!PyUnicode_FSConverter(args[0], &path))
-        return NULL;
     mp3_parts p;
-    int got = read_mp3_parts(PyBytes_AS_STRING(path), false, &p);
-    Py_DECREF(path);
+    int got = read_mp3_parts(args[0], false, &p);
     if (got <= 0)
         return got < 0 ? NULL : Py_NewRef(Py_None);
     PyObject *tags = NULL;
