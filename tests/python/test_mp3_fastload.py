@@ -270,8 +270,7 @@ def corpus_files():
 
 def test_all_ways_bench_corpus():
     paths = corpus_files()
-    if not paths:
-        pytest.skip("the benchmark corpus is not built (make corpus)")
+    assert paths, "the benchmark corpus is missing: run `make corpus`"
     for path in paths:
         check_all_ways(path)
 
