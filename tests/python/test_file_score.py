@@ -230,6 +230,29 @@ def test_file_scores_in_c_for_its_own_formats(upstream_data, monkeypatch):
     assert type(File(path)) is FLAC
 
 
+def test_c_choice_sees_every_change_to_a_class_or_the_rules(upstream_data, monkeypatch):
+    """choose_by_score remembers each option's rule only while the class is
+    unchanged: a score replaced on a base class, or other rules, are seen
+    on the next call."""
+    from cmutagen.mp3 import MP3, EasyMP3
+    path = os.path.join(upstream_data, "silence-44-s.mp3")
+    args = (path, path.encode(), path.lower().encode())
+    easy = _file._format_classes(True)
+    assert EasyMP3 in easy and MP3 not in easy
+    for _ in range(2):  # the second call is answered from what the first found
+        assert _native.choose_by_score(*args, easy, _file._score_rules())[0] is EasyMP3
+    monkeypatch.setattr(MP3, "score", staticmethod(lambda filename, fileobj, header: 0))
+    assert _native.choose_by_score(*args, easy, _file._score_rules()) is None
+    monkeypatch.undo()
+    assert _native.choose_by_score(*args, easy, _file._score_rules())[0] is EasyMP3
+    # Other rules for the same classes: MP3's score read as FLAC's rule.
+    rules = dict(_file._score_rules())
+    rules[MP3.score] = rules[_file._format_classes(False)[6].score]
+    assert _file._format_classes(False)[6].__name__ == "FLAC"
+    assert _native.choose_by_score(*args, easy, rules)[0] is not EasyMP3
+    assert _native.choose_by_score(*args, easy, _file._score_rules())[0] is EasyMP3
+
+
 def test_c_choice_breaks_ties_by_class_name(tmp_path):
     """Equal scores go to the class whose name sorts last, as in Python."""
     path = tmp_path / "x.bin"

@@ -34,7 +34,7 @@
 
 typedef struct native_state {
     PyObject *parse_error; /* _native.ParseError */
-    cm_py_score_names score_names;
+    cm_py_score_state score_state;
 } native_state;
 
 static native_state *get_state(PyObject *module)
@@ -42,9 +42,9 @@ static native_state *get_state(PyObject *module)
     return (native_state *)PyModule_GetState(module);
 }
 
-const cm_py_score_names *cm_py_get_score_names(PyObject *module)
+cm_py_score_state *cm_py_get_score_state(PyObject *module)
 {
-    return &get_state(module)->score_names;
+    return &get_state(module)->score_state;
 }
 
 static const char *part_name(cm_error_part part)
@@ -1029,9 +1029,7 @@ static int native_exec(PyObject *module)
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
         if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0)
             return -1;
-    state->score_names.score = PyUnicode_InternFromString("score");
-    state->score_names.name = PyUnicode_InternFromString("__name__");
-    if (!state->score_names.score || !state->score_names.name)
+    if (cm_py_score_state_init(&state->score_state) < 0)
         return -1;
     PyObject *rules = cm_py_score_rule_names();
     if (!rules || PyModule_AddObject(module, "SCORE_RULES", rules) < 0) {
@@ -1044,16 +1042,13 @@ static int native_exec(PyObject *module)
 static int native_traverse(PyObject *module, visitproc visit, void *arg)
 {
     Py_VISIT(get_state(module)->parse_error);
-    Py_VISIT(get_state(module)->score_names.score);
-    Py_VISIT(get_state(module)->score_names.name);
-    return 0;
+    return cm_py_score_state_traverse(&get_state(module)->score_state, visit, arg);
 }
 
 static int native_clear(PyObject *module)
 {
     Py_CLEAR(get_state(module)->parse_error);
-    Py_CLEAR(get_state(module)->score_names.score);
-    Py_CLEAR(get_state(module)->score_names.name);
+    cm_py_score_state_clear(&get_state(module)->score_state);
     return 0;
 }
 

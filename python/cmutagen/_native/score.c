@@ -48,10 +48,7 @@ static bool has_prefix(const uint8_t *data, size_t len, const char *prefix, size
 
 static bool contains(const uint8_t *data, size_t len, const char *needle, size_t needle_len)
 {
-    for (size_t i = 0; i + needle_len <= len; i++)
-        if (data[i] == (uint8_t)needle[0] && memcmp(data + i, needle, needle_len) == 0)
-            return true;
-    return false;
+    return memmem(data, len, needle, needle_len) != NULL;
 }
 
 /* String-literal forms: the length is the literal's, less its NUL. */
@@ -98,27 +95,27 @@ static long score_mp4(const score_input *in)
 
 static long score_ogg_vorbis(const score_input *in)
 {
-    return STARTS(in, "OggS") * HEAD_HAS(in, "\x01vorbis");
+    return STARTS(in, "OggS") ? HEAD_HAS(in, "\x01vorbis") : 0;
 }
 
 static long score_ogg_opus(const score_input *in)
 {
-    return STARTS(in, "OggS") * HEAD_HAS(in, "OpusHead");
+    return STARTS(in, "OggS") ? HEAD_HAS(in, "OpusHead") : 0;
 }
 
 static long score_ogg_speex(const score_input *in)
 {
-    return STARTS(in, "OggS") * HEAD_HAS(in, "Speex   ");
+    return STARTS(in, "OggS") ? HEAD_HAS(in, "Speex   ") : 0;
 }
 
 static long score_ogg_flac(const score_input *in)
 {
-    return STARTS(in, "OggS") * (HEAD_HAS(in, "FLAC") + HEAD_HAS(in, "fLaC"));
+    return STARTS(in, "OggS") ? HEAD_HAS(in, "FLAC") + HEAD_HAS(in, "fLaC") : 0;
 }
 
 static long score_ogg_theora(const score_input *in)
 {
-    return STARTS(in, "OggS") * (HEAD_HAS(in, "\x80theora") + HEAD_HAS(in, "\x81theora")) * 2;
+    return STARTS(in, "OggS") ? (HEAD_HAS(in, "\x80theora") + HEAD_HAS(in, "\x81theora")) * 2 : 0;
 }
 
 static long score_aac(const score_input *in)
@@ -388,35 +385,114 @@ fail:
     return NULL;
 }
 
-/* The rule of each option (an index into RULES) from rule_of, a dict of
- * score function -> rule index; false (no error set) when an option has
- * none. */
-static bool rules_of(PyObject *options, PyObject *rule_of, PyObject *score_attr,
+int cm_py_score_state_init(cm_py_score_state *state)
+{
+    state->score = PyUnicode_InternFromString("score");
+    state->name = PyUnicode_InternFromString("__name__");
+    state->rule_of = NULL;
+    memset(state->memo, 0, sizeof state->memo);
+    return state->score && state->name ? 0 : -1;
+}
+
+int cm_py_score_state_traverse(cm_py_score_state *state, visitproc visit, void *arg)
+{
+    Py_VISIT(state->score);
+    Py_VISIT(state->name);
+    Py_VISIT(state->rule_of);
+    return 0;
+}
+
+void cm_py_score_state_clear(cm_py_score_state *state)
+{
+    Py_CLEAR(state->score);
+    Py_CLEAR(state->name);
+    Py_CLEAR(state->rule_of);
+}
+
+/* The rule of kind (an index into RULES) from rule_of, a dict of score
+ * function -> rule index: 1, or 0 (no error set) when it has none, or -1
+ * with an error set. */
+static int rule_of_kind(PyObject *kind, PyObject *rule_of, PyObject *score_attr, Py_ssize_t *rule)
+{
+    PyObject *score = PyObject_GetAttr(kind, score_attr);
+    if (!score)
+        return -1;
+    PyObject *index = PyDict_GetItemWithError(rule_of, score);
+    Py_DECREF(score);
+    if (!index)
+        return PyErr_Occurred() ? -1 : 0;
+    *rule = PyLong_AsSsize_t(index);
+    if (*rule < 0 || *rule >= RULE_COUNT) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "score rule index out of range");
+        return -1;
+    }
+    return 1;
+}
+
+/* The rule of each option into rules, through the memo (see score.h):
+ * false when an option has no rule, with *failed set if that is an error. */
+static bool rules_of(cm_py_score_state *state, PyObject *options, PyObject *rule_of,
                      Py_ssize_t *rules, bool *failed)
 {
+    if (state->rule_of != rule_of) {
+        memset(state->memo, 0, sizeof state->memo);
+        Py_XSETREF(state->rule_of, Py_NewRef(rule_of));
+    }
     Py_ssize_t count = PyList_GET_SIZE(options);
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *score = PyObject_GetAttr(PyList_GET_ITEM(options, i), score_attr);
-        if (!score) {
-            *failed = true;
+        PyObject *kind = PyList_GET_ITEM(options, i);
+        cm_py_score_memo *memo = &state->memo[i];
+        /* Only a plain class: a metaclass could answer getattr its own way. */
+        bool plain = PyType_CheckExact(kind);
+        if (plain && memo->kind == (PyTypeObject *)kind && memo->version != 0 &&
+            memo->version == ((PyTypeObject *)kind)->tp_version_tag) {
+            rules[i] = memo->rule;
+            continue;
+        }
+        int found = rule_of_kind(kind, rule_of, state->score, &rules[i]);
+        if (found <= 0) {
+            *failed = found < 0;
             return false;
         }
-        PyObject *index = PyDict_GetItemWithError(rule_of, score);
-        Py_DECREF(score);
-        if (!index) {
-            *failed = PyErr_Occurred() != NULL;
-            return false;
-        }
-        Py_ssize_t rule = PyLong_AsSsize_t(index);
-        if (rule < 0 || rule >= RULE_COUNT) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ValueError, "score rule index out of range");
-            *failed = true;
-            return false;
-        }
-        rules[i] = rule;
+        /* The getattr above gave the class its version tag, if it has one. */
+        if (plain)
+            *memo = (cm_py_score_memo){(PyTypeObject *)kind,
+                                       ((PyTypeObject *)kind)->tp_version_tag, rules[i]};
     }
     return true;
+}
+
+/* Of the options scoring best, the one whose __name__ sorts last (the
+ * first of equals), as File()'s Python form picks: its index, or -1 with an
+ * error set.  Names are looked up only when scores tie. */
+static Py_ssize_t pick_best(PyObject *options, const long *scores, PyObject *name_attr)
+{
+    Py_ssize_t count = PyList_GET_SIZE(options), best = 0;
+    for (Py_ssize_t i = 1; i < count; i++)
+        if (scores[i] > scores[best])
+            best = i;
+    PyObject *best_name = NULL;
+    for (Py_ssize_t i = best + 1; i < count; i++) {
+        if (scores[i] != scores[best])
+            continue;
+        if (!best_name && !(best_name = PyObject_GetAttr(PyList_GET_ITEM(options, best), name_attr)))
+            return -1;
+        PyObject *name = PyObject_GetAttr(PyList_GET_ITEM(options, i), name_attr);
+        int later = name ? PyObject_RichCompareBool(name, best_name, Py_GT) : -1;
+        if (later > 0) {
+            Py_SETREF(best_name, name);
+            best = i;
+        } else {
+            Py_XDECREF(name);
+        }
+        if (later < 0) {
+            Py_DECREF(best_name);
+            return -1;
+        }
+    }
+    Py_XDECREF(best_name);
+    return best;
 }
 
 const char cm_py_choose_by_score_doc[] =
@@ -429,15 +505,15 @@ const char cm_py_choose_by_score_doc[] =
     "now.  None, reading nothing, when an option has no rule.  Raises OSError as\n"
     "open() and read() would.";
 
-static PyObject *choose(const cm_py_score_names *names, PyObject *path_arg, PyObject *given_name,
+static PyObject *choose(cm_py_score_state *state, PyObject *path_arg, PyObject *given_name,
                         PyObject *name, PyObject *options, PyObject *rule_of)
 {
     Py_ssize_t count = PyList_GET_SIZE(options);
-    if (count == 0 || count > 256)
+    if (count == 0 || count > CM_PY_SCORE_MAX_OPTIONS)
         Py_RETURN_NONE;
-    Py_ssize_t rules[256];
+    Py_ssize_t rules[CM_PY_SCORE_MAX_OPTIONS];
     bool failed = false;
-    if (!rules_of(options, rule_of, names->score, rules, &failed)) {
+    if (!rules_of(state, options, rule_of, rules, &failed)) {
         if (failed)
             return NULL;
         Py_RETURN_NONE; /* an option without a rule: File() scores in Python */
@@ -451,43 +527,18 @@ static PyObject *choose(const cm_py_score_names *names, PyObject *path_arg, PyOb
     if (status != 0)
         return NULL;
     score_input in = input_of(given_name, name, head, tail);
-
-    /* The highest score wins; ties go to the class whose name sorts last,
-     * as in File()'s Python form. */
-    PyObject *best = NULL, *best_name = NULL, *result = NULL;
-    long best_score = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *kind = PyList_GET_ITEM(options, i);
-        long score = RULES[rules[i]].score(&in);
-        if (best && score < best_score)
-            continue;
-        PyObject *kind_name = PyObject_GetAttr(kind, names->name);
-        if (!kind_name)
-            goto done;
-        if (best && score == best_score) {
-            int later = PyObject_RichCompareBool(kind_name, best_name, Py_GT);
-            if (later <= 0) {
-                Py_DECREF(kind_name);
-                if (later < 0)
-                    goto done;
-                continue;
-            }
-        }
-        Py_XSETREF(best_name, kind_name);
-        best = kind;
-        best_score = score;
-    }
-    result = Py_BuildValue("(Ol)", best, best_score);
-done:
-    Py_XDECREF(best_name);
+    long scores[CM_PY_SCORE_MAX_OPTIONS];
+    for (Py_ssize_t i = 0; i < count; i++)
+        scores[i] = RULES[rules[i]].score(&in);
     Py_DECREF(head);
     Py_DECREF(tail);
-    return result;
+    Py_ssize_t best = pick_best(options, scores, state->name);
+    return best < 0 ? NULL : Py_BuildValue("(Ol)", PyList_GET_ITEM(options, best), scores[best]);
 }
 
 PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
 {
-    const cm_py_score_names *names = cm_py_get_score_names(module);
+    cm_py_score_state *state = cm_py_get_score_state(module);
     PyObject *path_arg, *given_name, *name, *options_arg, *rule_of;
     if (!PyArg_ParseTuple(args, "OSSOO!:choose_by_score", &path_arg, &given_name, &name,
                           &options_arg, &PyDict_Type, &rule_of))
@@ -503,7 +554,7 @@ PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "options must be a list or a tuple");
         return NULL;
     }
-    PyObject *result = choose(names, path_arg, given_name, name, options, rule_of);
+    PyObject *result = choose(state, path_arg, given_name, name, options, rule_of);
     Py_DECREF(options);
     return result;
 }

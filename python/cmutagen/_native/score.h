@@ -7,14 +7,38 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-/* Attribute names looked up on every option, interned once in the module
- * state: a lookup by a fresh string misses the type attribute cache. */
-typedef struct cm_py_score_names {
-    PyObject *score;    /* "score" */
-    PyObject *name;     /* "__name__" */
-} cm_py_score_names;
+enum { CM_PY_SCORE_MAX_OPTIONS = 256 };
 
-const cm_py_score_names *cm_py_get_score_names(PyObject *module);
+/* The rule found for the class at one position of the options. */
+typedef struct cm_py_score_memo {
+    PyTypeObject *kind; /* not owned: only ever compared, with version */
+    unsigned int version;
+    Py_ssize_t rule;
+} cm_py_score_memo;
+
+/* What choose_by_score keeps in the module state.
+ *
+ * The names looked up on every option are interned once: a lookup by a
+ * fresh string misses the type attribute cache.
+ *
+ * The memo spares each call the getattr(class, "score") and rule_of lookup
+ * of every option, most of a File(path) call's own cost.  It is keyed by
+ * class identity and the class's type version tag, which CPython gives a
+ * class once its attributes are looked up and resets when any attribute of
+ * it or of a base is set; tags are never reused, so a new class at a freed
+ * one's address cannot match.  A class whose score is replaced thus misses
+ * and is looked up again; nothing about any file is kept. */
+typedef struct cm_py_score_state {
+    PyObject *score;   /* "score" */
+    PyObject *name;    /* "__name__" */
+    PyObject *rule_of; /* the rule_of dict the memo was filled from */
+    cm_py_score_memo memo[CM_PY_SCORE_MAX_OPTIONS];
+} cm_py_score_state;
+
+cm_py_score_state *cm_py_get_score_state(PyObject *module);
+int cm_py_score_state_init(cm_py_score_state *state);
+int cm_py_score_state_traverse(cm_py_score_state *state, visitproc visit, void *arg);
+void cm_py_score_state_clear(cm_py_score_state *state);
 
 /* The rules' names, "module.Class" of the score() each copies, in the
  * order of their indexes. */
