@@ -79,6 +79,21 @@ void *cm_arena_alloc(cm_arena *a, size_t n, size_t size)
     return p;
 }
 
+bool cm_arena_reserve(cm_arena *a, size_t bytes)
+{
+    if (a->head)
+        return true;
+    if (bytes > SIZE_MAX / 2)
+        return false;
+    cm_arena_chunk *c = new_chunk(a, CM_ARENA_FIRST_CHUNK + round_up(bytes));
+    if (!c)
+        return false;
+    c->next = NULL;
+    a->head = c;
+    a->used = 0;
+    return true;
+}
+
 void *cm_arena_calloc(cm_arena *a, size_t n, size_t size)
 {
     void *p = cm_arena_alloc(a, n, size);

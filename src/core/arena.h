@@ -4,6 +4,7 @@
 #ifndef CM_ARENA_H
 #define CM_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct cm_arena_chunk cm_arena_chunk;
@@ -24,6 +25,13 @@ void *cm_arena_calloc(cm_arena *a, size_t n, size_t size);
 /* The same without zeroing, for buffers about to be written in full
  * (transcoded text, inflated data). */
 void *cm_arena_alloc(cm_arena *a, size_t n, size_t size);
+
+/* Before the first allocation: makes the first chunk big enough for
+ * `bytes` more than the arena's usual first chunk, so a parse that knows
+ * its big buffers (a joined Ogg packet, decoded covers) before it
+ * allocates gets them from one malloc.  False when out of memory; a no-op
+ * once the arena holds memory. */
+bool cm_arena_reserve(cm_arena *a, size_t bytes);
 
 void cm_arena_release(cm_arena *a);
 

@@ -185,6 +185,53 @@ static inline int cm_base64_have_avx2(void)
 {
     return __builtin_cpu_supports("avx2");
 }
+
+/* With AVX-512 VBMI (checked at run time; the check includes the OS's
+ * support for the registers), 64 digits per step: one two-table byte
+ * permutation maps all 128 ASCII bytes to their digit values at once
+ * (0x80 for the bytes that are no digit), so a block costs about a third
+ * of the AVX2 one's instructions.  Same contract as
+ * cm_base64_blocks_avx2: whole blocks while 64 or more bytes are left,
+ * stopping before a block with anything but digits in it; returns the
+ * bytes decoded, a multiple of 64.  The stores are masked to the 48
+ * bytes a block decodes to. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline size_t
+cm_base64_blocks_avx512(const uint8_t *s, size_t len, uint8_t *out)
+{
+#define CM_BASE64_VALUE(c, v) [c] = (uint8_t)(v),
+    static const uint8_t value_of[128] = {CM_BASE64_DIGITS(CM_BASE64_VALUE)};
+#undef CM_BASE64_VALUE
+    /* the table with 0x80 where value_of has no digit ('A' is 0 too) */
+    uint8_t table[128];
+    for (int c = 0; c < 128; c++)
+        table[c] = value_of[c] || c == 'A' ? value_of[c] : 0x80;
+    const __m512i lo = _mm512_loadu_si512(table), hi = _mm512_loadu_si512(table + 64);
+    const __m512i pairs = _mm512_set1_epi32(0x01400140), quads = _mm512_set1_epi32(0x00011000);
+    /* the three bytes of each 32-bit lane, high first, packed into 48 */
+    uint8_t order_bytes[64];
+    for (int k = 0; k < 64; k++)
+        order_bytes[k] = (uint8_t)(k < 48 ? k / 3 * 4 + 2 - k % 3 : 0);
+    const __m512i order = _mm512_loadu_si512(order_bytes);
+    const __mmask64 first48 = (UINT64_C(1) << 48) - 1;
+    size_t i = 0;
+    for (; len - i >= 64; i += 64) {
+        __m512i v = _mm512_loadu_si512(s + i);
+        /* the index uses the low 7 bits: bytes from 0x80 up are caught by
+         * their own high bit */
+        __m512i d = _mm512_permutex2var_epi8(lo, v, hi);
+        if (_mm512_movepi8_mask(_mm512_or_si512(d, v)))
+            break;
+        d = _mm512_madd_epi16(_mm512_maddubs_epi16(d, pairs), quads);
+        d = _mm512_permutexvar_epi8(order, d);
+        _mm512_mask_storeu_epi8(out + i / 4 * 3, first48, d);
+    }
+    return i;
+}
+
+static inline int cm_base64_have_avx512(void)
+{
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+}
 #endif
 
 /* Decodes len bytes of base64 into out, which has room for len / 4 * 3
@@ -202,7 +249,9 @@ static inline size_t cm_base64_decode(const char *in, size_t len, uint8_t *out)
         return 0;
     size_t i = 0;
 #ifdef CM_BASE64_VECTOR
-    if (len >= 64 && cm_base64_have_avx2())
+    if (len >= 64 && cm_base64_have_avx512())
+        i = cm_base64_blocks_avx512(s, len, out);
+    else if (len >= 64 && cm_base64_have_avx2())
         i = cm_base64_blocks_avx2(s, len, out);
 #endif
     return cm_base64_decode_from(s, len, i, out);

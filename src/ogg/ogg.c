@@ -749,7 +749,14 @@ cm_status cm_ogg_parse_flags(const cm_source *src, cm_format format, unsigned fl
     if (needs_last_page(&o) && (st = find_last(&p, &found_last, err)) != CM_OK)
         return st;
 
-    /* Everything at hand for the comment: from here on the arena is used. */
+    /* Everything at hand for the comment: from here on the arena is used,
+     * first sized for the big buffers, the joined packet and the covers
+     * its METADATA_BLOCK_PICTURE comments decode to (at most 3/4 of the
+     * packet), so that they take no malloc of their own. */
+    size_t joined = pieces > 1 && !(flags & CM_OGG_JOIN_IN_PLACE) ? len : 0;
+    size_t covers = flags & CM_OGG_SKIP_PICTURES ? 0 : len / 4 * 3;
+    if (!cm_arena_reserve(arena, joined + covers))
+        return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
     cm_ogg *result = cm_arena_calloc(arena, 1, sizeof *result);
     if (!result)
         return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");

@@ -75,5 +75,30 @@ static void test_big_requests_get_exact_chunks_behind_the_small_ones(void)
     cm_arena_release(&a);
 }
 
+static void test_reserve_sizes_the_first_chunk(void)
+{
+    /* big buffers reserved before the first allocation come from the
+     * first chunk, with the usual room for small ones left over */
+    cm_arena a;
+    cm_arena_init(&a);
+    CHECK(cm_arena_reserve(&a, 300000));
+    CHECK(a.chunks == 1 && a.total >= 300000 + 16 * 1024);
+    unsigned char *p = cm_arena_alloc(&a, 1, 200000), *q = cm_arena_alloc(&a, 1, 100000);
+    CHECK(p && q);
+    p[199999] = q[99999] = 1;
+    for (int i = 0; i < 100; i++)
+        CHECK(cm_arena_calloc(&a, 1, 100) != NULL);
+    CHECK(a.chunks == 1);
+    /* once the arena holds memory, a no-op */
+    size_t total = a.total;
+    CHECK(cm_arena_reserve(&a, 1000000));
+    CHECK(a.chunks == 1 && a.total == total);
+    cm_arena_release(&a);
+    cm_arena_init(&a);
+    CHECK(!cm_arena_reserve(&a, SIZE_MAX - 8));
+    CHECK(a.chunks == 0 && a.head == NULL);
+}
+
 TEST_LIST(test_small_allocations_share_one_chunk, test_large_allocation_gets_its_own_chunk,
-          test_overflowing_request_fails, test_big_requests_get_exact_chunks_behind_the_small_ones)
+          test_overflowing_request_fails, test_big_requests_get_exact_chunks_behind_the_small_ones,
+          test_reserve_sizes_the_first_chunk)

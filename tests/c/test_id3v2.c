@@ -11,7 +11,9 @@
 
 #include "check.h"
 #include "cmutagen.h"
+#include "core/arena.h"
 #include "id3/id3v2.h"
+#include "id3/text.h"
 
 /* ---- building tags ------------------------------------------------------ */
 
@@ -1000,8 +1002,143 @@ static void test_mutagen_quirks(void)
     cm_doc_free(doc);
 }
 
+/* ---- UTF-16 text against a reference -------------------------------------- */
+
+/* The reference decoder: one unit at a time, a missing last byte read as
+ * 0, the first terminator (two NUL bytes at an even offset) ending the
+ * string.  Returns the UTF-8 length, or -1 for a lone surrogate. */
+static long utf16_reference(const uint8_t *p, size_t n, bool big_endian, uint8_t *out)
+{
+    size_t units = n / 2 + n % 2;
+    long len = 0;
+    for (size_t i = 0; i < units; i++) {
+        uint32_t a = p[2 * i], b = 2 * i + 1 < n ? p[2 * i + 1] : 0;
+        uint32_t cp = big_endian ? a << 8 | b : b << 8 | a;
+        if (cp >= 0xdc00 && cp <= 0xdfff)
+            return -1;
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            if (i + 1 >= units)
+                return -1;
+            a = p[2 * i + 2], b = 2 * i + 3 < n ? p[2 * i + 3] : 0;
+            uint32_t lo = big_endian ? a << 8 | b : b << 8 | a;
+            if (lo < 0xdc00 || lo > 0xdfff)
+                return -1;
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            i++;
+        }
+        if (cp < 0x80) {
+            out[len++] = (uint8_t)cp;
+        } else if (cp < 0x800) {
+            out[len++] = (uint8_t)(0xc0 | cp >> 6);
+            out[len++] = (uint8_t)(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            out[len++] = (uint8_t)(0xe0 | cp >> 12);
+            out[len++] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
+            out[len++] = (uint8_t)(0x80 | (cp & 0x3f));
+        } else {
+            out[len++] = (uint8_t)(0xf0 | cp >> 18);
+            out[len++] = (uint8_t)(0x80 | (cp >> 12 & 0x3f));
+            out[len++] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
+            out[len++] = (uint8_t)(0x80 | (cp & 0x3f));
+        }
+    }
+    return len;
+}
+
+static size_t utf16_terminator_reference(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        if (p[i] == 0 && p[i + 1] == 0)
+            return i;
+    return n;
+}
+
+static uint32_t rng16_state = 88172645u;
+
+static uint32_t rng16(void)
+{
+    rng16_state ^= rng16_state << 13;
+    rng16_state ^= rng16_state >> 17;
+    rng16_state ^= rng16_state << 5;
+    return rng16_state;
+}
+
+/* A random unit: ASCII (runs of it, as tags hold), Latin and CJK, both
+ * halves of surrogate pairs, and the odd NUL. */
+static uint32_t random_unit(void)
+{
+    static const uint32_t ranges[][2] = {
+        {0x20, 0x7e}, {0x20, 0x7e}, {0x20, 0x7e}, {0x80, 0x7ff}, {0x800, 0xd7ff},
+        {0xe000, 0xffff}, {0xd800, 0xdbff}, {0xdc00, 0xdfff}, {0, 0},
+    };
+    const uint32_t *r = ranges[rng16() % 9];
+    return r[0] + rng16() % (r[1] - r[0] + 1);
+}
+
+static void test_utf16_against_reference(void)
+{
+    /* UTF-16 with and without a byte order mark and UTF-16BE, of every
+     * length up to 80 bytes (the decoder takes four units at a time), odd
+     * ones included: the decoded text, or the refusal, and where the
+     * string ends must be the reference's */
+    enum { MAX = 80 };
+    int mismatches = 0, decoded = 0, refused = 0, terminated = 0;
+    for (int round = 0; round < 40000; round++) {
+        uint8_t text[MAX + 2], want[4 * MAX];
+        uint8_t encoding = round % 2 ? CM_ID3_UTF16 : CM_ID3_UTF16BE;
+        bool be = encoding == CM_ID3_UTF16BE;
+        size_t n = rng16() % MAX, at = 0;
+        bool valid_only = rng16() % 2;
+        while (at + 1 < n) {
+            uint32_t u = random_unit();
+            if (valid_only && (u == 0 || (u >= 0xd800 && u <= 0xdfff)))
+                u = 'a' + u % 26;
+            text[at + !be] = (uint8_t)(u >> 8);
+            text[at + be] = (uint8_t)u;
+            at += 2;
+        }
+        if (at < n)
+            text[at] = (uint8_t)rng16();
+        if (encoding == CM_ID3_UTF16 && n >= 2 && rng16() % 2) /* a mark */
+            text[0] = rng16() % 2 ? 0xff : 0xfe, text[1] = text[0] ^ 1;
+
+        size_t consumed, end = cm_id3_text_span(encoding, text, n, &consumed);
+        size_t want_end = utf16_terminator_reference(text, n);
+        if (want_end == n && n % 2 && text[n - 1] == 0)
+            want_end = n - 1;
+        mismatches += end != want_end;
+        terminated += end < n;
+
+        /* the mark, as the decoder reads it: a big endian one that does
+         * not decode is read again as little endian, mark and all */
+        size_t first = 0;
+        bool mark_be = be;
+        if (encoding == CM_ID3_UTF16 && end >= 2 && (text[0] ^ text[1]) == 1 &&
+            (text[0] == 0xff || text[0] == 0xfe))
+            first = 2, mark_be = text[0] == 0xfe;
+        long want_len = end ? utf16_reference(text + first, end - first, mark_be, want) : 0;
+        if (want_len < 0 && encoding == CM_ID3_UTF16 && first && mark_be)
+            want_len = utf16_reference(text, end, false, want);
+
+        cm_arena a;
+        cm_arena_init(&a);
+        cm_str got;
+        cm_id3_text_error e = cm_id3_text_decode(encoding, text, end, &a, &got);
+        if (want_len < 0)
+            mismatches += e != CM_ID3_TEXT_INVALID, refused++;
+        else
+            mismatches += e != CM_ID3_TEXT_OK || got.len != (size_t)want_len ||
+                          memcmp(got.ptr, want, got.len) != 0,
+                decoded++;
+        cm_arena_release(&a);
+    }
+    CHECK(mismatches == 0);
+    CHECK(decoded > 10000 && refused > 5000 && terminated > 5000);
+}
+
 TEST_LIST(test_known_frame_ids, test_mutagen_quirks, test_v24_common_frames, test_text_encodings, test_frame_layout_junk,
           test_v24_frame_flags, test_v24_tag_unsync_is_per_frame,
           test_v23_flags_and_whole_tag_unsync, test_v22_tag, test_v24_plain_integer_sizes,
           test_extended_headers, test_frame_walk_edges, test_bad_headers, test_id3v1,
-          test_head_and_tail_requests, test_format_detection, test_every_truncation)
+          test_head_and_tail_requests, test_format_detection, test_every_truncation,
+          test_utf16_against_reference)

@@ -29,6 +29,7 @@
 #include "ogg.h"
 #include "mp4.h"
 #include "pread.h"
+#include "pymethods.h"
 #include "read_path.h"
 #include "score.h"
 
@@ -985,6 +986,7 @@ PyObject *cm_py_text_replace(cm_str s)
 static PyMethodDef native_methods[] = {
     {"read_vcomment", read_vcomment, METH_VARARGS, read_vcomment_doc},
     CM_PY_FLAC_METHODS
+    CM_PY_C_METHODS
     {"read_id3", (PyCFunction)(void (*)(void))read_id3, METH_VARARGS | METH_KEYWORDS,
      read_id3_doc},
     {"read_mpeg_info", read_mpeg_info, METH_VARARGS, read_mpeg_info_doc},
