@@ -18,6 +18,7 @@ import zlib
 from typing import Sequence
 
 from cmutagen._constants import GENRES
+from cmutagen import _native
 from ._util import (ID3JunkFrameError, ID3EncryptionUnsupportedError,
                     ID3SaveConfig, error, unsynch)
 from ._specs import (
@@ -405,8 +406,7 @@ class TextFrame(Frame):
     def __bytes__(self):
         return str(self).encode("utf-8")
 
-    def __str__(self):
-        return u"\u0000".join(self.text)
+    # __str__, "\0".join(self.text), is in C (set below the class).
 
     def __eq__(self, other):
         if isinstance(other, bytes):
@@ -449,6 +449,10 @@ class TextFrame(Frame):
 
     def _pprint(self):
         return " / ".join(self.text)
+
+
+# str(frame), the read of every text frame, in C: "\0".join(self.text).
+TextFrame.__str__ = _native.c_method(TextFrame, "__str__")
 
 
 class NumericTextFrame(TextFrame):
