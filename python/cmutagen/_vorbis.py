@@ -24,12 +24,19 @@ class VorbisEncodingError(error):
 
 
 def is_valid_key(key):
-    """A field name is non-empty printable ASCII 0x20-0x7D without '='."""
-    if not isinstance(key, str):
-        raise TypeError("%r needs to be str" % key)
-    # ASCII printable is 0x20-0x7E; of those, '~' (0x7E) and '=' are not allowed.
-    return (key.isascii() and key.isprintable() and bool(key)
-            and "=" not in key and "~" not in key)
+    """A field name is non-empty ASCII 0x20-0x7D without '='.  As in
+    mutagen, bytes are refused with TypeError, and any other iterable is
+    checked item by item the same way (comparing each with str bounds)."""
+    if isinstance(key, str):
+        # Printable ASCII is 0x20-0x7E; of those, '~' (0x7E) and '=' are not allowed.
+        return (key.isascii() and key.isprintable() and bool(key)
+                and "=" not in key and "~" not in key)
+    if isinstance(key, bytes):
+        raise TypeError("needs to be str not bytes")
+    for item in key:
+        if item < " " or item > "}" or item == "=":
+            return False
+    return bool(key)
 
 
 istag = is_valid_key
@@ -162,19 +169,10 @@ class VCommentDict(VComment, DictMixin):
             self._index = index
         return index
 
-    def __getitem__(self, key):
-        # The hot read: a str key already seen valid costs two dict lookups.
-        if key.__class__ is str:
-            lowered = _VALID_KEYS_LOWERED.get(key)
-            if lowered is None:
-                lowered = _valid_key_lowered(key)
-            index = self._index
-            if index is None:
-                index = self._lookup()
-            values = index.get(lowered)
-            if not values:
-                raise KeyError(lowered)
-            return values[:]
+    # __getitem__ and keys() are in C (set below the class); this is
+    # __getitem__'s form for what the C one does not take itself: slices,
+    # str subclasses and keys of the wrong type.
+    def _getitem_general(self, key):
         if isinstance(key, slice):
             return list.__getitem__(self, key)
         if not is_valid_key(key):
@@ -227,12 +225,13 @@ class VCommentDict(VComment, DictMixin):
     __iadd__ = _invalidates_index(list.__iadd__)
     __imul__ = _invalidates_index(list.__imul__)
 
-    def keys(self):
-        # A set, as mutagen builds it: the order is the set's, not the file's.
-        # Built by adding the distinct lower-case names one by one in file
-        # order (the index's order), as from every pair: the same set, in
-        # the same order.
-        return list({name for name in self._lookup()})
-
     def as_dict(self):
         return {key: self[key] for key in self.keys()}
+
+
+# Every tag read goes through these two; in C they check and lower-case the
+# key on each call (mutagen's validation, no memory of earlier keys), and
+# keys() builds its set as mutagen's does, one name at a time in the index's
+# order, so the order is the same.
+VCommentDict.__getitem__ = _native.c_method(VCommentDict, "__getitem__")
+VCommentDict.keys = _native.c_method(VCommentDict, "keys")
