@@ -690,22 +690,27 @@ static PyObject *flac_dict(const loader *l, const cm_flac *f, PyObject *path)
 }
 
 const char cm_py_load_flac_doc[] =
-    "load_flac(flac, path, spec)\n--\n\n"
-    "FLAC.load from a path in one call: fills the FLAC instance `flac`'s\n"
-    "__dict__ with its metadata blocks' objects, built as flac.py builds them\n"
-    "from the classes in `spec` (StreamInfo, Padding, SeekTable, VCFLACDict,\n"
-    "CueSheet, Picture, MetadataBlock, SeekPoint, CueSheetTrack,\n"
-    "CueSheetTrackIndex).  Returns True, or False where the general path must\n"
-    "decide (it raises there).  Raises ParseError when the file does not read\n"
-    "as a FLAC file, OSError when it cannot be read.";
+    "load_flac(flac, source, spec, filename=source)\n--\n\n"
+    "FLAC.load in one call: fills the FLAC instance `flac`'s __dict__ with its\n"
+    "metadata blocks' objects, built as flac.py builds them from the classes in\n"
+    "`spec` (StreamInfo, Padding, SeekTable, VCFLACDict, CueSheet, Picture,\n"
+    "MetadataBlock, SeekPoint, CueSheetTrack, CueSheetTrackIndex), and its\n"
+    "filename with `filename`.  `source` is a path (str), or a memoryview of\n"
+    "the whole file (an io.BytesIO's getbuffer()), released by the caller.\n"
+    "Returns True, or False where the general path must decide (it raises\n"
+    "there).  Raises ParseError when the file does not read as a FLAC file,\n"
+    "OSError when it cannot be read.";
 
 PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyUnicode_Check(args[1]) || !PyTuple_Check(args[2]) ||
-        PyTuple_GET_SIZE(args[2]) != CLASS_COUNT) {
-        PyErr_SetString(PyExc_TypeError, "load_flac(flac, path: str, spec: tuple of classes)");
+    if (nargs < 3 || nargs > 4 || !(PyUnicode_Check(args[1]) || PyMemoryView_Check(args[1])) ||
+        !PyTuple_Check(args[2]) || PyTuple_GET_SIZE(args[2]) != CLASS_COUNT) {
+        PyErr_SetString(PyExc_TypeError,
+                        "load_flac(flac, source: str or memoryview, spec: tuple of classes, "
+                        "filename=source)");
         return NULL;
     }
+    PyObject *filename = nargs == 4 ? args[3] : args[1];
     loader l = {module, {NULL}};
     for (int i = 0; i < CLASS_COUNT; i++) {
         PyObject *cls = PyTuple_GET_ITEM(args[2], i);
@@ -717,26 +722,20 @@ PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t na
     }
     if (!intern_names())
         return NULL;
-    /* An ASCII path is its own encoding; any other is encoded (and checked
-     * for NUL) as the file system wants it. */
-    PyObject *encoded = NULL;
-    const char *path = PyUnicode_IS_ASCII(args[1]) ? (const char *)PyUnicode_DATA(args[1]) : NULL;
-    if (!path || strlen(path) != (size_t)PyUnicode_GET_LENGTH(args[1])) {
-        if (!PyUnicode_FSConverter(args[1], &encoded))
-            return NULL;
-        path = PyBytes_AS_STRING(encoded);
-    }
+    cm_py_source source;
+    if (cm_py_source_open(args[1], &source) < 0)
+        return NULL;
     cm_read_opts opts = {CM_FORMAT_FLAC};
     cm_error err;
-    cm_doc *doc;
-    Py_BEGIN_ALLOW_THREADS
-    doc = cm_read_file(path, &opts, &err);
-    Py_END_ALLOW_THREADS
-    Py_XDECREF(encoded);
+    cm_doc *doc = cm_py_source_read(&source, &opts, &err);
+    PyObject *dict = NULL;
     if (!doc)
-        return cm_py_raise_parse_error(module, &err, args[1]);
-    PyObject *dict = flac_dict(&l, cm_doc_flac(doc), args[1]);
+        cm_py_raise_parse_error(module, &err, source.path ? args[1] : NULL);
+    else
+        /* (built before the source is closed: the document may point into it) */
+        dict = flac_dict(&l, cm_doc_flac(doc), filename);
     cm_doc_free(doc);
+    cm_py_source_close(&source);
     if (!dict)
         return PyErr_Occurred() ? NULL : Py_NewRef(Py_False);
     int rc = PyObject_GenericSetDict(args[0], dict, NULL);

@@ -601,9 +601,11 @@ done:
 
 /* ---- MP3 files in one call ---------------------------------------------- */
 
-/* The bytes [base, base + len) of an open file, grown as a scan asks. */
+/* The bytes [base, base + len) of an open file, grown as a scan asks; or,
+ * borrowed, the whole file in a caller's buffer (never grown nor freed). */
 typedef struct file_window {
     int fd;
+    bool borrowed;
     uint64_t file_size;
     uint8_t *buf;
     size_t len, cap;
@@ -619,6 +621,8 @@ enum { MP3_HEAD_READ = 8192, MP3_SCAN_AHEAD = 4096, MP3_TAIL_READ = 131, MP3_SCA
  * what it holds when start is inside it. */
 static bool window_cover(file_window *w, uint64_t start, uint64_t end)
 {
+    if (w->borrowed) /* it holds the whole file, from 0 */
+        return start <= w->file_size;
     if (end > w->file_size)
         end = w->file_size;
     if (start < w->base || start > w->base + w->len) {
@@ -678,27 +682,48 @@ typedef struct mp3_parts {
     size_t tail_len;
 } mp3_parts;
 
-/* Reads the parts of the file at path_arg (str, bytes or PathLike; the
- * MPEG scan only if want_stream).  Returns 1 with *p filled (p->body a new
- * reference), 0 when the file is not the plain case (see read_mp3_file),
- * -1 with an exception set. */
-static int read_mp3_parts(PyObject *path_arg, bool want_stream, mp3_parts *p)
+/* Copies the file's bytes [offset, offset + len) to out: false when they
+ * cannot all be read. */
+static bool window_read(const file_window *w, uint8_t *out, size_t len, uint64_t offset)
+{
+    if (w->borrowed) {
+        if (offset > w->file_size || len > w->file_size - offset)
+            return false;
+        memcpy(out, w->buf + offset, len);
+        return true;
+    }
+    size_t got;
+    return cm_py_pread(w->fd, out, len, offset, &got) && got == len;
+}
+
+/* Reads the parts of the file source_arg names (str, bytes or PathLike),
+ * or holds (a memoryview of the whole file; see cm_py_source_open); the
+ * MPEG scan only if want_stream.  Returns 1 with *p filled (p->body a new
+ * reference, nothing pointing into the buffer), 0 when the file is not the
+ * plain case (see read_mp3_file), -1 with an exception set. */
+static int read_mp3_parts(PyObject *source_arg, bool want_stream, mp3_parts *p)
 {
     file_window w = {.fd = -1};
     int result = 0;
     struct stat st;
     p->body = NULL;
     p->has_tag = p->has_stream = false;
-    PyObject *path;
-    if (!PyUnicode_FSConverter(path_arg, &path))
+    cm_py_source source;
+    if (cm_py_source_open(source_arg, &source) < 0)
         return -1;
-    do
-        w.fd = open(PyBytes_AS_STRING(path), O_RDONLY | O_CLOEXEC);
-    while (w.fd < 0 && errno == EINTR);
-    Py_DECREF(path);
-    if (w.fd < 0 || fstat(w.fd, &st) != 0 || !S_ISREG(st.st_mode))
-        goto done;
-    w.file_size = p->file_size = (uint64_t)st.st_size;
+    if (!source.path) {
+        w.borrowed = true;
+        w.buf = source.view.buf;
+        w.len = w.cap = (size_t)source.view.len;
+        w.file_size = p->file_size = (uint64_t)source.view.len;
+    } else {
+        do
+            w.fd = open(source.path, O_RDONLY | O_CLOEXEC);
+        while (w.fd < 0 && errno == EINTR);
+        if (w.fd < 0 || fstat(w.fd, &st) != 0 || !S_ISREG(st.st_mode))
+            goto done;
+        w.file_size = p->file_size = (uint64_t)st.st_size;
+    }
     if (!window_cover(&w, 0, MP3_HEAD_READ))
         goto done;
 
@@ -711,10 +736,10 @@ static int read_mp3_parts(PyObject *path_arg, bool want_stream, mp3_parts *p)
             result = -1;
             goto done;
         }
-        size_t have = w.len - 10 < size ? w.len - 10 : size, got;
+        size_t have = w.len - 10 < size ? w.len - 10 : size;
         memcpy(PyBytes_AS_STRING(p->body), w.buf + 10, have);
-        if (have < size && (!cm_py_pread(w.fd, (uint8_t *)PyBytes_AS_STRING(p->body) + have,
-                                         size - have, 10 + have, &got) || got != size - have))
+        if (have < size && !window_read(&w, (uint8_t *)PyBytes_AS_STRING(p->body) + have,
+                                        size - have, 10 + have))
             goto done;
         memcpy(p->header, w.buf, 10);
         p->has_tag = true;
@@ -753,16 +778,16 @@ static int read_mp3_parts(PyObject *path_arg, bool want_stream, mp3_parts *p)
         p->has_stream = true;
     }
 
-    size_t got;
     p->tail_len = w.file_size < MP3_TAIL_READ ? (size_t)w.file_size : MP3_TAIL_READ;
-    if (!cm_py_pread(w.fd, p->tail, p->tail_len, w.file_size - p->tail_len, &got) ||
-        got != p->tail_len)
+    if (!window_read(&w, p->tail, p->tail_len, w.file_size - p->tail_len))
         goto done;
     result = 1;
 done:
     if (w.fd >= 0)
         close(w.fd);
-    free(w.buf);
+    if (!w.borrowed)
+        free(w.buf);
+    cm_py_source_close(&source);
     if (result != 1)
         Py_CLEAR(p->body);
     return result;
@@ -863,8 +888,9 @@ done:
 }
 
 PyDoc_STRVAR(load_mp3_doc,
-"load_mp3(path, id3_spec, info_class, keys, modes)\n--\n\n"
-"MP3(path) in one call: returns (tags, info), tags the ID3 (None: the file\n"
+"load_mp3(source, id3_spec, info_class, keys, modes)\n--\n\n"
+"MP3(path) in one call (`source` a path, or a memoryview of the whole file,\n"
+"as for MP3(io.BytesIO)): returns (tags, info), tags the ID3 (None: the file\n"
 "has no tag) as MP3's load leaves it, info an `info_class` (MPEGInfo) with\n"
 "the scan's attributes (keys and modes as for read_mpeg_info); or\n"
 "read_mp3_file's tuple when the tag is one the Python reader must read\n"
@@ -915,8 +941,9 @@ done:
 }
 
 PyDoc_STRVAR(load_id3_doc,
-"load_id3(path, id3_spec, target, filename)\n--\n\n"
-"ID3.load(path) with its default arguments, in one call, into `target`, an\n"
+"load_id3(source, id3_spec, target, filename)\n--\n\n"
+"ID3.load(path) with its default arguments, in one call (`source` a path, or\n"
+"a memoryview of the whole file), into `target`, an\n"
 "ID3 holding no frames: returns target, filled as load fills it (with\n"
 "`filename`), or None when the file must be read the general way (which\n"
 "raises what mutagen raises).  id3_spec comes from\n"

@@ -18,6 +18,7 @@
 #include "ogg/ogg.h"
 #include "native.h"
 #include "pread.h"
+#include "read_path.h"
 
 /* The info values of each codec, in mutagen's attribute order; the caller
  * names them (`keys`). */
@@ -348,19 +349,21 @@ static PyObject *build_objects(PyObject *module, const cm_ogg *o, PyObject *spec
 }
 
 const char cm_py_load_ogg_doc[] =
-    "load_ogg(path, spec)\n--\n\n"
-    "OggFileType.load from a path in one call: returns (info, tags), the\n"
-    "objects themselves.  `spec` is (codec, keys, info_class, tags_class,\n"
-    "keep_padding, keep_pad_data), codec and keys as for read_ogg.  Covers\n"
-    "are not decoded (their comments' text is all Python shows).  Raises\n"
-    "ParseError when the file does not read as mutagen would read it, OSError\n"
-    "when it cannot be read.";
+    "load_ogg(source, spec)\n--\n\n"
+    "OggFileType.load in one call: returns (info, tags), the objects\n"
+    "themselves.  `source` is a path (str), or a memoryview of the whole file\n"
+    "(an io.BytesIO's getbuffer()), released by the caller.  `spec` is\n"
+    "(codec, keys, info_class, tags_class, keep_padding, keep_pad_data), codec\n"
+    "and keys as for read_ogg.  Covers are not decoded (their comments' text\n"
+    "is all Python shows).  Raises ParseError when the file does not read as\n"
+    "mutagen would read it, OSError when it cannot be read.";
 
 PyObject *cm_py_load_ogg(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1]) ||
-        PyTuple_GET_SIZE(args[1]) != 6 || !PyTuple_Check(PyTuple_GET_ITEM(args[1], 1))) {
-        PyErr_SetString(PyExc_TypeError, "load_ogg(path: str, spec: 6-tuple)");
+    if (nargs != 2 || !(PyUnicode_Check(args[0]) || PyMemoryView_Check(args[0])) ||
+        !PyTuple_Check(args[1]) || PyTuple_GET_SIZE(args[1]) != 6 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(args[1], 1))) {
+        PyErr_SetString(PyExc_TypeError, "load_ogg(source: str or memoryview, spec: 6-tuple)");
         return NULL;
     }
     const ogg_codec *c = codec_by_name(PyTuple_GET_ITEM(args[1], 0));
@@ -369,29 +372,33 @@ PyObject *cm_py_load_ogg(PyObject *module, PyObject *const *args, Py_ssize_t nar
             PyErr_SetString(PyExc_ValueError, "load_ogg: the spec names no codec");
         return NULL;
     }
-    /* An ASCII path is its own encoding; any other is encoded (and checked
-     * for NUL) as the file system wants it. */
-    PyObject *encoded = NULL;
-    const char *path = PyUnicode_IS_ASCII(args[0]) ? (const char *)PyUnicode_DATA(args[0]) : NULL;
-    if (!path || strlen(path) != (size_t)PyUnicode_GET_LENGTH(args[0])) {
-        if (!PyUnicode_FSConverter(args[0], &encoded))
-            return NULL;
-        path = PyBytes_AS_STRING(encoded);
-    }
+    cm_py_source source;
+    if (cm_py_source_open(args[0], &source) < 0)
+        return NULL;
     cm_arena arena;
     cm_arena_init(&arena);
     cm_ogg *o = NULL;
     uint8_t *buf = NULL;
     cm_error err;
     cm_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = read_path(path, c->format, &arena, &o, &buf, &err);
-    Py_END_ALLOW_THREADS
+    if (source.path) {
+        Py_BEGIN_ALLOW_THREADS
+        st = read_path(source.path, c->format, &arena, &o, &buf, &err);
+        Py_END_ALLOW_THREADS
+    } else {
+        /* The whole file, parsed where it is (never joined in place: the
+         * buffer is the caller's); the objects are built before it goes. */
+        cm_source src = {source.view.buf, (size_t)source.view.len, NULL, 0,
+                         (uint64_t)source.view.len};
+        cm_error_clear(&err);
+        st = cm_ogg_parse_flags(&src, c->format, CM_OGG_SKIP_PICTURES, &arena, &o, &err);
+    }
     PyObject *result = st == CM_OK ? build_objects(module, o, args[1])
-                                   : cm_py_raise_parse_error(module, &err, args[0]);
+                                   : cm_py_raise_parse_error(module, &err,
+                                                             source.path ? args[0] : NULL);
     cm_arena_release(&arena);
     free(buf);
-    Py_XDECREF(encoded);
+    cm_py_source_close(&source);
     return result;
 }
 
