@@ -6,12 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct cm_arena_chunk {
-    cm_arena_chunk *next;
-    size_t size;
-    alignas(max_align_t) unsigned char data[];
-};
-
 /* Most tag blocks are a few KiB: one first chunk of this size serves them. */
 enum { CM_ARENA_FIRST_CHUNK = 16 * 1024 };
 
@@ -48,7 +42,7 @@ static size_t round_up(size_t n)
     return (n + align - 1) & ~(align - 1);
 }
 
-void *cm_arena_alloc(cm_arena *a, size_t n, size_t size)
+void *cm_arena_alloc_slow(cm_arena *a, size_t n, size_t size)
 {
     if (size != 0 && n > (SIZE_MAX / 2) / size)
         return NULL;

@@ -4,10 +4,17 @@
 #ifndef CM_ARENA_H
 #define CM_ARENA_H
 
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 typedef struct cm_arena_chunk cm_arena_chunk;
+
+struct cm_arena_chunk {
+    cm_arena_chunk *next;
+    size_t size;
+    alignas(max_align_t) unsigned char data[];
+};
 
 typedef struct cm_arena {
     cm_arena_chunk *head;  /* newest chunk first */
@@ -18,13 +25,34 @@ typedef struct cm_arena {
 
 void cm_arena_init(cm_arena *a);
 
-/* Zeroed, max_align_t-aligned memory, or NULL when out of memory or when
- * n * size overflows. */
-void *cm_arena_calloc(cm_arena *a, size_t n, size_t size);
+/* cm_arena_alloc when the request does not fit the current chunk (or is
+ * huge); the same contract. */
+void *cm_arena_alloc_slow(cm_arena *a, size_t n, size_t size);
 
-/* The same without zeroing, for buffers about to be written in full
- * (transcoded text, inflated data). */
-void *cm_arena_alloc(cm_arena *a, size_t n, size_t size);
+/* max_align_t-aligned memory for n items of `size` bytes, not zeroed (for
+ * buffers about to be written in full: records, transcoded text, inflated
+ * data), or NULL when out of memory or when n * size overflows.
+ *
+ * Inline: a parse asks for a few bytes per frame, atom or string, and the
+ * usual request, which fits the current chunk, is then a bounds check and
+ * a bump instead of a call.  (The limits on n and size rule out an
+ * overflowing product; 0 bytes still take the slow path's minimum.) */
+static inline void *cm_arena_alloc(cm_arena *a, size_t n, size_t size)
+{
+    if (a->head && n <= 0xffff && size <= 0xffff) {
+        const size_t align = alignof(max_align_t);
+        size_t want = (n * size + align - 1) & ~(align - 1);
+        if (want && a->head->size - a->used >= want) {
+            void *p = a->head->data + a->used;
+            a->used += want;
+            return p;
+        }
+    }
+    return cm_arena_alloc_slow(a, n, size);
+}
+
+/* The same, zeroed. */
+void *cm_arena_calloc(cm_arena *a, size_t n, size_t size);
 
 /* Before the first allocation: makes the first chunk big enough for
  * `bytes` more than the arena's usual first chunk, so a parse that knows

@@ -174,7 +174,7 @@ static bool take_latin1(reader *r, cm_str *out)
 /* The rest as a one-value list: the string up to its first terminator. */
 static bool take_single(reader *r, uint8_t enc, bool encoded, cm_id3_frame *f)
 {
-    cm_str *one = cm_arena_calloc(r->arena, 1, sizeof *one);
+    cm_str *one = cm_arena_alloc(r->arena, 1, sizeof *one); /* take_text fills it */
     if (!one) {
         r->nomem = true;
         return false;

@@ -300,7 +300,7 @@ cm_id3_text_error cm_id3_text_list(uint8_t encoding, const uint8_t *data, size_t
         if (v23 && cm_id3_all_zero(data + at, len - at))
             at = len;
     }
-    cm_str *list = cm_arena_calloc(arena, n, sizeof *list);
+    cm_str *list = cm_arena_alloc(arena, n, sizeof *list); /* every entry is set below */
     if (!list)
         return CM_ID3_TEXT_NOMEM;
     for (size_t i = 0; i < n && i < FEW; i++)

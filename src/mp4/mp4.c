@@ -110,10 +110,16 @@ static cm_status request(parser *p, uint64_t off, uint64_t end)
 
 static bool is_container(uint32_t name)
 {
-    for (size_t i = 0; i < sizeof containers / sizeof containers[0]; i++)
-        if (containers[i] == name)
-            return true;
-    return false;
+    /* most atoms are no container and fail at the first letter */
+    switch (name >> 24) {
+    case 'i': case 'm': case 's': case 't': case 'u':
+        for (size_t i = 0; i < sizeof containers / sizeof containers[0]; i++)
+            if (containers[i] == name)
+                return true;
+        return false;
+    default:
+        return false;
+    }
 }
 
 static cm_status bad_atom(parser *p, uint64_t off, const char *what)
@@ -128,7 +134,8 @@ static cm_status truncated(parser *p, uint64_t off, const char *what)
                    "MP4 file ends inside the %s at offset %llu", what, (unsigned long long)off);
 }
 
-/* Decodes the header at h (16 bytes, or what is left of the file). */
+/* Decodes the header at h (16 bytes, or what is left of the file: at least
+ * 8, and the last 8 are only read when the file holds them). */
 static cm_status decode_header(parser *p, const uint8_t *h, uint64_t off, int level, atom *a)
 {
     uint32_t size = be32(h);
@@ -175,12 +182,10 @@ static cm_status walk_children(parser *p, atom *parent, int depth, uint64_t *nex
         const uint8_t *h = bytes_at(p, pos, n);
         if (!h)
             return request(p, pos, pos + n);
-        uint8_t buf[16] = {0};
-        memcpy(buf, h, (size_t)n);
         atom *a = cm_arena_alloc(p->arena, 1, sizeof *a);
         if (!a)
             return nomem(p);
-        cm_status st = decode_header(p, buf, pos, depth, a);
+        cm_status st = decode_header(p, h, pos, depth, a);
         if (st != CM_OK)
             return st;
         a->children = a->next = NULL;
@@ -206,10 +211,8 @@ static cm_status prescan(parser *p)
         const uint8_t *h = bytes_at(p, pos, n);
         if (!h)
             return request(p, pos, pos + n);
-        uint8_t buf[16] = {0};
-        memcpy(buf, h, (size_t)n);
         atom a;
-        if (decode_header(p, buf, pos, 0, &a) != CM_OK)
+        if (decode_header(p, h, pos, 0, &a) != CM_OK)
             return CM_OK; /* the walk says what is wrong, if it gets here */
         uint64_t end = add_sat(pos, a.length);
         if (a.container) {
@@ -237,9 +240,7 @@ static cm_status walk_top(parser *p, atom **first)
         atom *a = cm_arena_alloc(p->arena, 1, sizeof *a);
         if (!a)
             return nomem(p);
-        uint8_t buf[16] = {0};
-        memcpy(buf, h, (size_t)n);
-        if ((st = decode_header(p, buf, pos, 0, a)) != CM_OK)
+        if ((st = decode_header(p, h, pos, 0, a)) != CM_OK)
             return st;
         a->children = a->next = NULL;
         if (a->container) {
