@@ -755,7 +755,8 @@ cm_status cm_ogg_parse_flags(const cm_source *src, cm_format format, unsigned fl
      * packet), so that they take no malloc of their own. */
     size_t joined = pieces > 1 && !(flags & CM_OGG_JOIN_IN_PLACE) ? len : 0;
     size_t covers = flags & CM_OGG_SKIP_PICTURES ? 0 : len / 4 * 3;
-    if (!cm_arena_reserve(arena, joined + covers))
+    /* (small ones fit the usual first chunk) */
+    if (joined + covers >= 4096 && !cm_arena_reserve(arena, joined + covers))
         return cm_fail(err, CM_ERR_NOMEM, CM_PART_NONE, 0, "out of memory");
     cm_ogg *result = cm_arena_calloc(arena, 1, sizeof *result);
     if (!result)
