@@ -260,13 +260,30 @@ def _file_at(filename, options, name=None):
 
 
 def _best_kind(options, name, fileobj):
-    # mutagen reads the header where the file object is, and scores an
-    # unreadable one as empty (the chosen class's load then reports it).
+    """(class, score) of the best of options for a file object, as mutagen's
+    File() chooses: each class scores the name and the first 128 bytes from
+    where the file object is (APEv2's also reads the last 160)."""
+    rules = _native.option_rules(options, _score_rules()) if type(options) is list else None
+    # mutagen scores an unreadable header as empty (the chosen class's load
+    # then reports it).
     try:
         header = fileobj.read(128)
     except OSError:
         header = b""
+    if rules is not None and type(header) is bytes:
+        # Every option has a C copy of its score: one call, after the same
+        # reads the Python scores would make (only APEv2's reads, the tail).
+        from .apev2 import APEv2File
+        tail = APEv2File._read_tail(fileobj) if _apev2_rule() in rules else b""
+        if tail is None or type(tail) is bytes:
+            return _native.choose_by_rules(
+                options, rules, name.encode("utf-8", "surrogatepass"),
+                name.lower().encode("utf-8", "surrogatepass"), header, tail)
     # The highest score wins; ties go to the class name that sorts last.
     ranked = [((kind.score(name, fileobj, header), kind.__name__), kind) for kind in options]
     (score, _), kind = max(ranked, key=lambda entry: entry[0])
     return kind, score
+
+
+def _apev2_rule():
+    return _native.SCORE_RULES.index("apev2.APEv2File")

@@ -602,15 +602,23 @@ class APEv2File(FileType):
     def score(filename, fileobj, header):
         # A file that cannot be read is scored below every format that
         # merely does not match, as mutagen does.
+        tail = APEv2File._read_tail(fileobj)
+        if tail is None:
+            return -1
+        return APEv2File._score_ends(filename, tail, header)
+
+    @staticmethod
+    def _read_tail(fileobj):
+        """The last 160 bytes score() looks at (all of a shorter file), read
+        as score() reads them; None when the file cannot be read."""
         try:
             if get_size(fileobj) < 160:
                 fileobj.seek(0, 0)
             else:
                 fileobj.seek(-160, 2)
-            tail = fileobj.read()
+            return fileobj.read()
         except OSError:
-            return -1
-        return APEv2File._score_ends(filename, tail, header)
+            return None
 
     @staticmethod
     def _score_ends(filename, tail, header):

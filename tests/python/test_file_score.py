@@ -298,3 +298,41 @@ def test_default_table_finds_classes_on_their_modules(upstream_data, monkeypatch
     assert type(File(path)) is cmutagen.flac.FLAC
     with pytest.raises(TypeError):
         _native.choose_by_score(path, b"x", b"x", ((None, "FLAC"),), _file._score_rules())
+
+
+class _Unseekable(io.BytesIO):
+    """A file object whose seeks fail, as a pipe's do: APEv2's tail is
+    unreadable and it scores -1."""
+
+    def seek(self, *args):
+        raise OSError("not seekable")
+
+
+def _python_choice(options, name, fileobj):
+    """File()'s choice made by calling every class's score in Python."""
+    header = fileobj.read(128)
+    ranked = [((kind.score(name, fileobj, header), kind.__name__), kind) for kind in options]
+    (score, _), kind = max(ranked, key=lambda entry: entry[0])
+    return kind, score
+
+
+def test_file_object_choice_in_c_equals_python_scores():
+    """File(fileobj) scores the default options with the C rules, after the
+    reads the Python scores make: the same choice on random files, names
+    and unseekable file objects, and the file object left where the Python
+    scoring leaves it."""
+    import random
+    rng = random.Random(5)
+    for easy in (False, True):
+        options = _file._format_classes(easy)
+        for _ in range(500):
+            head, tail = _random_ends(rng)
+            data = head + bytes(rng.randrange(300)) + tail
+            name = rng.choice(_NAMES)
+            kind = rng.choice((io.BytesIO, _Unseekable))
+            ours, theirs = kind(data), kind(data)
+            assert _file._best_kind(options, name, ours) == _python_choice(options, name, theirs)
+            assert ours.tell() == theirs.tell()
+    apev2 = _native.SCORE_RULES.index("apev2.APEv2File")
+    assert _native.score_rule(apev2, b"x", b"x", b"", None) == -1
+    assert APEv2File.score("x", _Unseekable(b"APETAGEX"), b"") == -1

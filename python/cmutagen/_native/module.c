@@ -1020,9 +1020,7 @@ static PyMethodDef native_methods[] = {
     {"read_mp3_file", read_mp3_file, METH_VARARGS, read_mp3_file_doc},
     {"load_mp3", (PyCFunction)(void (*)(void))load_mp3, METH_FASTCALL, load_mp3_doc},
     {"load_id3", (PyCFunction)(void (*)(void))load_id3, METH_FASTCALL, load_id3_doc},
-    {"read_file_ends", cm_py_read_file_ends, METH_VARARGS, cm_py_read_file_ends_doc},
-    {"choose_by_score", cm_py_choose_by_score, METH_VARARGS, cm_py_choose_by_score_doc},
-    {"score_rule", cm_py_score_rule, METH_VARARGS, cm_py_score_rule_doc},
+    CM_PY_SCORE_METHODS
     {"id3_read_frames", (PyCFunction)(void (*)(void))cm_py_id3_read_frames, METH_FASTCALL,
      cm_py_id3_read_frames_doc},
     {"read_ogg", (PyCFunction)(void (*)(void))cm_py_read_ogg, METH_VARARGS | METH_KEYWORDS,

@@ -39,6 +39,7 @@ typedef struct score_input {
     size_t head_len;
     const uint8_t *tail;
     size_t tail_len;
+    bool tail_unreadable; /* reading the tail failed: APEv2's rule scores -1 */
 } score_input;
 
 static bool has_prefix(const uint8_t *data, size_t len, const char *prefix, size_t prefix_len)
@@ -85,6 +86,8 @@ static long score_flac(const score_input *in)
 
 static long score_apev2(const score_input *in)
 {
+    if (in->tail_unreadable)
+        return -1;
     return TAIL_HAS(in, "APETAGEX") - STARTS(in, "ID3");
 }
 
@@ -195,8 +198,10 @@ static long score_trueaudio(const score_input *in)
 }
 
 /* The input of a rule, from four bytes objects. */
+/* tail: bytes, or None when it could not be read. */
 static score_input input_of(PyObject *given_name, PyObject *name, PyObject *head, PyObject *tail)
 {
+    bool unreadable = tail == Py_None;
     return (score_input){
         .name = PyBytes_AS_STRING(name),
         .name_len = (size_t)PyBytes_GET_SIZE(name),
@@ -204,8 +209,9 @@ static score_input input_of(PyObject *given_name, PyObject *name, PyObject *head
         .given_name_len = (size_t)PyBytes_GET_SIZE(given_name),
         .head = (const uint8_t *)PyBytes_AS_STRING(head),
         .head_len = (size_t)PyBytes_GET_SIZE(head),
-        .tail = (const uint8_t *)PyBytes_AS_STRING(tail),
-        .tail_len = (size_t)PyBytes_GET_SIZE(tail),
+        .tail = unreadable ? NULL : (const uint8_t *)PyBytes_AS_STRING(tail),
+        .tail_len = unreadable ? 0 : (size_t)PyBytes_GET_SIZE(tail),
+        .tail_unreadable = unreadable,
     };
 }
 
@@ -505,6 +511,17 @@ const char cm_py_choose_by_score_doc[] =
     "now.  None, reading nothing, when an option has no rule.  Raises OSError as\n"
     "open() and read() would.";
 
+/* (class, score) of the best of options, each scored by its rule. */
+static PyObject *pick(cm_py_score_state *state, PyObject *options, const Py_ssize_t *rules,
+                      const score_input *in)
+{
+    long scores[CM_PY_SCORE_MAX_OPTIONS];
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(options); i++)
+        scores[i] = RULES[rules[i]].score(in);
+    Py_ssize_t best = pick_best(options, scores, state->name);
+    return best < 0 ? NULL : Py_BuildValue("(Ol)", PyList_GET_ITEM(options, best), scores[best]);
+}
+
 static PyObject *choose(cm_py_score_state *state, PyObject *path_arg, PyObject *given_name,
                         PyObject *name, PyObject *options, PyObject *rule_of)
 {
@@ -527,13 +544,10 @@ static PyObject *choose(cm_py_score_state *state, PyObject *path_arg, PyObject *
     if (status != 0)
         return NULL;
     score_input in = input_of(given_name, name, head, tail);
-    long scores[CM_PY_SCORE_MAX_OPTIONS];
-    for (Py_ssize_t i = 0; i < count; i++)
-        scores[i] = RULES[rules[i]].score(&in);
+    PyObject *result = pick(state, options, rules, &in);
     Py_DECREF(head);
     Py_DECREF(tail);
-    Py_ssize_t best = pick_best(options, scores, state->name);
-    return best < 0 ? NULL : Py_BuildValue("(Ol)", PyList_GET_ITEM(options, best), scores[best]);
+    return result;
 }
 
 PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
@@ -559,17 +573,88 @@ PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args)
     return result;
 }
 
+const char cm_py_option_rules_doc[] =
+    "option_rules(options, rule_of)\n--\n\n"
+    "The index of each class's score rule (see choose_by_score), as a tuple;\n"
+    "None when an option has none.  File() of a file object asks this before\n"
+    "reading, then scores with choose_by_rules.";
+
+PyObject *cm_py_option_rules(PyObject *module, PyObject *args)
+{
+    cm_py_score_state *state = cm_py_get_score_state(module);
+    PyObject *options, *rule_of;
+    if (!PyArg_ParseTuple(args, "O!O!:option_rules", &PyList_Type, &options, &PyDict_Type,
+                          &rule_of))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(options), rules[CM_PY_SCORE_MAX_OPTIONS];
+    bool failed = false;
+    if (count == 0 || count > CM_PY_SCORE_MAX_OPTIONS)
+        Py_RETURN_NONE;
+    if (!rules_of(state, options, rule_of, rules, &failed)) {
+        if (failed)
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    PyObject *result = PyTuple_New(count);
+    for (Py_ssize_t i = 0; result && i < count; i++) {
+        PyObject *index = PyLong_FromSsize_t(rules[i]);
+        if (!index)
+            Py_CLEAR(result);
+        else
+            PyTuple_SET_ITEM(result, i, index);
+    }
+    return result;
+}
+
+const char cm_py_choose_by_rules_doc[] =
+    "choose_by_rules(options, rules, name, lowered_name, head, tail)\n--\n\n"
+    "(class, score) of the best of options, as choose_by_score chooses, from\n"
+    "the rules option_rules gave and the file's head and tail (bytes; tail\n"
+    "None when it could not be read, which APEv2's rule scores -1).";
+
+PyObject *cm_py_choose_by_rules(PyObject *module, PyObject *args)
+{
+    cm_py_score_state *state = cm_py_get_score_state(module);
+    PyObject *options, *rule_tuple, *given_name, *name, *head, *tail;
+    if (!PyArg_ParseTuple(args, "O!O!SSSO:choose_by_rules", &PyList_Type, &options,
+                          &PyTuple_Type, &rule_tuple, &given_name, &name, &head, &tail))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(options), rules[CM_PY_SCORE_MAX_OPTIONS];
+    if (count == 0 || count > CM_PY_SCORE_MAX_OPTIONS || PyTuple_GET_SIZE(rule_tuple) != count) {
+        PyErr_SetString(PyExc_ValueError, "choose_by_rules: one rule per option, 1 to 256");
+        return NULL;
+    }
+    if (tail != Py_None && !PyBytes_Check(tail)) {
+        PyErr_SetString(PyExc_TypeError, "choose_by_rules: tail must be bytes or None");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        rules[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(rule_tuple, i));
+        if (rules[i] < 0 || rules[i] >= RULE_COUNT) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "score rule index out of range");
+            return NULL;
+        }
+    }
+    score_input in = input_of(given_name, name, head, tail);
+    return pick(state, options, rules, &in);
+}
+
 const char cm_py_score_rule_doc[] =
     "score_rule(index, name, lowered_name, head, tail)\n--\n\n"
-    "The score rule SCORE_RULES[index] gives (for tests).";
+    "The score rule SCORE_RULES[index] gives (for tests); tail None: unreadable.";
 
 PyObject *cm_py_score_rule(PyObject *module, PyObject *args)
 {
     (void)module;
     Py_ssize_t rule;
     PyObject *given_name, *name, *head, *tail;
-    if (!PyArg_ParseTuple(args, "nSSSS:score_rule", &rule, &given_name, &name, &head, &tail))
+    if (!PyArg_ParseTuple(args, "nSSSO:score_rule", &rule, &given_name, &name, &head, &tail))
         return NULL;
+    if (tail != Py_None && !PyBytes_Check(tail)) {
+        PyErr_SetString(PyExc_TypeError, "score_rule: tail must be bytes or None");
+        return NULL;
+    }
     if (rule < 0 || rule >= RULE_COUNT) {
         PyErr_SetString(PyExc_ValueError, "no such score rule");
         return NULL;

@@ -50,7 +50,21 @@ PyObject *cm_py_read_file_ends(PyObject *module, PyObject *args);
 extern const char cm_py_choose_by_score_doc[];
 PyObject *cm_py_choose_by_score(PyObject *module, PyObject *args);
 
+extern const char cm_py_option_rules_doc[];
+PyObject *cm_py_option_rules(PyObject *module, PyObject *args);
+
+extern const char cm_py_choose_by_rules_doc[];
+PyObject *cm_py_choose_by_rules(PyObject *module, PyObject *args);
+
 extern const char cm_py_score_rule_doc[];
 PyObject *cm_py_score_rule(PyObject *module, PyObject *args);
+
+/* score.c's entries in _native's method table, which module.c lists. */
+#define CM_PY_SCORE_METHODS                                                                    \
+    {"read_file_ends", cm_py_read_file_ends, METH_VARARGS, cm_py_read_file_ends_doc},          \
+    {"choose_by_score", cm_py_choose_by_score, METH_VARARGS, cm_py_choose_by_score_doc},       \
+    {"option_rules", cm_py_option_rules, METH_VARARGS, cm_py_option_rules_doc},                \
+    {"choose_by_rules", cm_py_choose_by_rules, METH_VARARGS, cm_py_choose_by_rules_doc},       \
+    {"score_rule", cm_py_score_rule, METH_VARARGS, cm_py_score_rule_doc},
 
 #endif
