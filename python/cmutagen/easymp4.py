@@ -12,6 +12,7 @@ from typing import Callable, Dict
 from ._tags import Tags
 from ._util import DictMixin, dict_match
 from .mp4 import MP4, MP4Tags, delete, error
+from .mp4 import _NATIVE_TAGS
 
 __all__ = ["EasyMP4Tags", "EasyMP4", "delete", "error"]
 
@@ -234,6 +235,20 @@ for name, key in {
     "disk": "discnumber",
 }.items():
     EasyMP4Tags.RegisterIntPairKey(key, name)
+
+
+def _from_mp4_tags(tags):
+    """The EasyMP4Tags over the MP4Tags MP4's one-call read built, as
+    EasyMP4Tags(atoms, fileobj) leaves it (same attributes, same order)."""
+    easy = EasyMP4Tags.__new__(EasyMP4Tags)
+    easy._EasyMP4Tags__mp4 = tags
+    easy.load = tags.load
+    easy.save = tags.save
+    easy.delete = tags.delete
+    return easy
+
+
+_NATIVE_TAGS[EasyMP4Tags] = _from_mp4_tags
 
 
 class EasyMP4(MP4):

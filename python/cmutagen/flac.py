@@ -448,16 +448,20 @@ class FLAC(FileType):
         return header.startswith(b"fLaC") + filename.lower().endswith(".flac") * 3
 
     def __init__(self, *args, **kwargs):
-        # FLAC(path), the commonest call, builds the objects in one C call;
-        # anything else, or a file that call leaves to Python (it returns
-        # False or raises), goes the general way, which decides.
-        if len(args) == 1 and not kwargs and args[0].__class__ is str \
-                and self.__class__ is FLAC:
-            try:
-                if _native.load_flac(self, args[0], _NATIVE_SPEC):
-                    return
-            except (_native.ParseError, OSError, MemoryError):
-                pass
+        # FLAC(path) and FLAC(BytesIO), the commonest calls, build the
+        # objects in one C call; anything else, or a file that call leaves
+        # to Python, goes the general way, which decides.
+        if len(args) == 1 and self.__class__ is FLAC:
+            source = args[0]
+            if source.__class__ is str and not kwargs:
+                try:
+                    if _native.load_flac(self, source, _NATIVE_SPEC):
+                        return
+                except (_native.ParseError, OSError, MemoryError):
+                    pass
+            elif (source.__class__ is BytesIO and kwargs.keys() <= {"filename"}
+                    and _load_bytesio(self, source, kwargs.get("filename"))):
+                return
         super().__init__(*args, **kwargs)
 
     @property
@@ -488,6 +492,12 @@ class FLAC(FileType):
 
     @loadfile()
     def load(self, filething):
+        # A BytesIO into an instance holding nothing yet (FLAC().load(f))
+        # in one C call, as FLAC(f) is.
+        if (not self.__dict__ and self.__class__ is FLAC
+                and filething.fileobj.__class__ is BytesIO
+                and _load_bytesio(self, filething.fileobj, filething.filename)):
+            return
         self.metadata_blocks = []
         self.tags = None
         self.cuesheet = None
@@ -502,7 +512,16 @@ class FLAC(FileType):
                     # loadfile raises a plain MutagenError there.
                     raise MutagenError(e)
             else:
-                result = read_file_prefix(filething.fileobj, _native.read_flac)
+                fileobj = filething.fileobj
+                start = fileobj.tell()
+                result = read_file_prefix(fileobj, _native.read_flac)
+                # where mutagen's load leaves the file: at its end when
+                # the stream has a length (it then works out the bitrate),
+                # else after the metadata blocks
+                if result[3]:
+                    fileobj.seek(0, 2)
+                else:
+                    fileobj.seek(start + result[1])
         except OSError as e:
             raise error(e)
         except _native.ParseError as e:
@@ -610,6 +629,27 @@ class FLAC(FileType):
 # The classes _native.load_flac builds FLAC.load's objects of.
 _NATIVE_SPEC = (StreamInfo, Padding, SeekTable, VCFLACDict, CueSheet, Picture, MetadataBlock,
                 SeekPoint, CueSheetTrack, CueSheetTrackIndex)
+
+
+def _load_bytesio(flac, fileobj, filename):
+    """FLAC.load of an io.BytesIO at its start, in one C call over its
+    buffer (released before returning, so the BytesIO can grow again);
+    False: the general way must decide."""
+    if fileobj.closed or fileobj.tell():
+        return False
+    try:
+        with fileobj.getbuffer() as view:
+            if not _native.load_flac(flac, view, _NATIVE_SPEC, filename):
+                return False
+    except (_native.ParseError, MemoryError):
+        return False
+    if not flac._streaminfo.length:
+        # mutagen's load leaves the file after the metadata blocks, an
+        # offset load_flac does not give: the general way finds it
+        flac.__dict__.clear()
+        return False
+    fileobj.seek(0, 2)  # where mutagen's load leaves it
+    return True
 
 
 def _parse_error(e, name):

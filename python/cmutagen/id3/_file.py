@@ -4,6 +4,7 @@ the end), its saving and deleting, and ID3FileType, the base of the
 formats that carry an ID3 tag in front of their data (MP3, AAC...)."""
 
 import struct
+from io import BytesIO as _BytesIO
 
 from cmutagen._file import FileType, StreamInfo
 from cmutagen._tags import Metadata, PaddingInfo
@@ -98,12 +99,23 @@ class ID3(ID3Tags, Metadata):
         load_v1: also read an ID3v1 tag at the end of the file.  Raises
         ID3NoHeaderError if there is no tag at all."""
 
-        if (filething.path is not None and known_frames is None and translate
-                and v2_version == 4 and load_v1 and type(self) is ID3):
-            # The common call, in one C call where the file is the plain case.
+        if (known_frames is None and translate and v2_version == 4 and load_v1
+                and type(self) is ID3):
+            # The common call, in one C call where the file is the plain
+            # case: a path, or an io.BytesIO at its start, read in place.
             spec = _LOAD_SPEC or _load_spec()
-            if spec and _native.load_id3(filething.path, spec, self, filething.filename):
-                return
+            if spec and filething.path is not None:
+                if _native.load_id3(filething.path, spec, self, filething.filename):
+                    return
+            elif spec and _at_start(filething.fileobj):
+                fileobj = filething.fileobj
+                with fileobj.getbuffer() as view:
+                    done = _native.load_id3(view, spec, self, filething.filename)
+                if done:
+                    # where mutagen's load leaves it: after the v2 tag, or
+                    # after the 10 bytes it looked for one in
+                    fileobj.seek(self.size or 10)
+                    return
 
         fileobj = filething.fileobj
 
@@ -275,6 +287,28 @@ class ID3(ID3Tags, Metadata):
 
 # ---- loading in one C call (_native.load_mp3, load_id3) ----------------------
 
+def _at_start(fileobj):
+    """Whether fileobj is an io.BytesIO (exactly: a subclass may read
+    otherwise) at its start, whose buffer the one-call loads read in place."""
+    return fileobj.__class__ is _BytesIO and not fileobj.closed and not fileobj.tell()
+
+
+def _load_bytesio(filetype, fileobj, ID3):
+    """ID3FileType.load of an io.BytesIO at its start through the format's
+    one-call read (_load_path), over the BytesIO's buffer (released before
+    returning, so it can grow again).  False: nothing was set, read it the
+    general way."""
+    if not _at_start(fileobj):
+        return False
+    with fileobj.getbuffer() as view:
+        if not filetype._load_path(view, ID3):
+            return False
+    # (mutagen leaves the file after the last frames its scan read; the
+    # end is where FLAC and Ogg files are left)
+    fileobj.seek(0, 2)
+    return True
+
+
 # ID3's attributes in the order ID3() and load set them (T_* in
 # _native/id3_objects.c); the first five are ID3()'s.
 _TAG_NAMES = ("_header", "_version", "unknown_frames", "_unknown_v2_version",
@@ -402,8 +436,12 @@ class ID3FileType(FileType):
             self.ID3 = ID3
 
         path = filething.path
-        if path is not None and not kwargs and self._load_path(path, ID3):
-            return
+        if not kwargs:
+            if path is not None:
+                if self._load_path(path, ID3):
+                    return
+            elif _load_bytesio(self, filething.fileobj, ID3):
+                return
         fileobj = filething.fileobj
 
         try:

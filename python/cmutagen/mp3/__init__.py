@@ -21,6 +21,7 @@ of mutagen, which many programs' results depend on:
 """
 
 import os
+from io import BytesIO as _BytesIO
 
 from .. import _native
 from .._file import StreamInfo
@@ -505,12 +506,18 @@ class MP3(ID3FileType):
         return ["audio/mp%d" % layer, "audio/x-mp%d" % layer] + super().mime
 
     def __init__(self, *args, **kwargs):
-        # MP3(path), the commonest call, straight to the one-call read.
-        if (len(args) == 1 and not kwargs and type(args[0]) is str
-                and type(self).load is ID3FileType.load):
-            self.filename = args[0]
-            if self._load_path(args[0], self.ID3):
-                return
+        # MP3(path) and MP3(BytesIO), the commonest calls, straight to the
+        # one-call read.
+        if len(args) == 1 and type(self).load is ID3FileType.load:
+            source = args[0]
+            if type(source) is str and not kwargs:
+                self.filename = source
+                if self._load_path(source, self.ID3):
+                    return
+            elif source.__class__ is _BytesIO and kwargs.keys() <= {"filename"}:
+                self.filename = kwargs.get("filename")
+                if _id3_file._load_bytesio(self, source, self.ID3):
+                    return
         super().__init__(*args, **kwargs)
 
     def _load_path(self, path, ID3):

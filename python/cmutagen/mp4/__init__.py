@@ -1026,12 +1026,18 @@ def _tags_from_items(padding, items):
     return tags
 
 
-def _load_native(mp4, path):
-    """Read the file at path in one C call (_native/mp4.c) into mp4's info,
-    tags and chapters, built as MP4Info, MP4Tags and MP4Chapters would
-    build them.  False: the file needs the general way."""
-    result = _native.read_mp4(path, None, _NATIVE_KINDS)
-    if result is None:
+# The tag classes the one-call read builds, each with what makes one from
+# the MP4Tags it reads (None: that is the tags); easymp4 adds EasyMP4Tags.
+_NATIVE_TAGS = {MP4Tags: None}
+
+
+def _load_native(mp4, source):
+    """Read the file at source (a path, or a memoryview of a whole file) in
+    one C call (_native/mp4.c) into mp4's info, tags and chapters, built as
+    MP4Info, mp4.MP4Tags and MP4Chapters would build them.  False: the
+    file needs the general way."""
+    result = _native.read_mp4(source, None, _NATIVE_KINDS)
+    if result.__class__ is not tuple:
         return False
     info_fields, tags, chapters = result
     info = MP4Info.__new__(MP4Info)
@@ -1045,6 +1051,9 @@ def _load_native(mp4, path):
             tags = MP4Tags.__new__(MP4Tags)
             tags.__dict__ = {"_failed_atoms": failed, "_DictProxy__dict": values,
                              "_padding": padding}
+        wrap = _NATIVE_TAGS[mp4.MP4Tags]
+        if wrap is not None:
+            tags = wrap(tags)
     mp4.tags = tags
     if chapters is not None:
         timescale, duration, entries = chapters
@@ -1052,6 +1061,20 @@ def _load_native(mp4, path):
         chapters.__dict__ = {"_timescale": timescale, "_duration": duration,
                              "_chapters": [Chapter(start, title) for start, title in entries]}
     mp4.chapters = chapters
+    return True
+
+
+def _load_bytesio(mp4, fileobj):
+    """_load_native of an io.BytesIO at its start, over its buffer
+    (released before returning, so the BytesIO can grow again)."""
+    if fileobj.closed or fileobj.tell():
+        return False
+    with fileobj.getbuffer() as view:
+        if not _load_native(mp4, view):
+            return False
+    # (mutagen leaves the file after the last atom it read; the general
+    # way leaves it at the end, as FLAC and Ogg loads do)
+    fileobj.seek(0, 2)
     return True
 
 
@@ -1068,25 +1091,36 @@ class MP4(FileType):
     _mimes = ["audio/mp4", "audio/x-m4a", "audio/mpeg4", "audio/aac"]
 
     def __init__(self, *args, **kwargs):
-        # MP4(path), the commonest call, straight into the C core (load's
-        # own fast path, without loadfile's FileThing around it).
-        if (len(args) == 1 and not kwargs and args[0].__class__ is str
-                and self.MP4Tags is MP4Tags and self.MP4Chapters is MP4Chapters):
-            # (filename first: the attributes keep mutagen's order)
-            self.filename = args[0]
-            if _load_native(self, args[0]):
-                return
+        # MP4(path) and MP4(BytesIO), the commonest calls, straight into
+        # the C core (load's own fast paths, without loadfile's FileThing
+        # around them).
+        if (len(args) == 1 and self.MP4Tags in _NATIVE_TAGS
+                and self.MP4Chapters is MP4Chapters):
+            source = args[0]
+            if source.__class__ is str and not kwargs:
+                # (filename first: the attributes keep mutagen's order)
+                self.filename = source
+                if _load_native(self, source):
+                    return
+            elif source.__class__ is BytesIO and kwargs.keys() <= {"filename"}:
+                self.filename = kwargs.get("filename")
+                if _load_bytesio(self, source):
+                    return
         super().__init__(*args, **kwargs)
 
     @loadfile()
     def load(self, filething):
         self.filename = filething.filename
-        # A file given by name is read in one C call, where the classes
-        # are ours (EasyMP4 has other tags).
-        path = filething.path
-        if (path is not None and self.MP4Tags is MP4Tags and self.MP4Chapters is MP4Chapters
-                and _load_native(self, path)):
-            return
+        # A file given by name, or an io.BytesIO, is read in one C call,
+        # where the classes are ones it builds.
+        if self.MP4Tags in _NATIVE_TAGS and self.MP4Chapters is MP4Chapters:
+            path = filething.path
+            if path is not None:
+                if _load_native(self, path):
+                    return
+            elif (filething.fileobj.__class__ is BytesIO
+                    and _load_bytesio(self, filething.fileobj)):
+                return
         fileobj = filething.fileobj
 
         try:
