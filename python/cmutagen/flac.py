@@ -633,14 +633,13 @@ _NATIVE_SPEC = (StreamInfo, Padding, SeekTable, VCFLACDict, CueSheet, Picture, M
 
 def _load_bytesio(flac, fileobj, filename):
     """FLAC.load of an io.BytesIO at its start, in one C call over its
-    buffer (released before returning, so the BytesIO can grow again);
-    False: the general way must decide."""
+    contents (see id3._file._contents); False: the general way must
+    decide."""
     if fileobj.closed or fileobj.tell():
         return False
     try:
-        with fileobj.getbuffer() as view:
-            if not _native.load_flac(flac, view, _NATIVE_SPEC, filename):
-                return False
+        if not _native.load_flac(flac, memoryview(fileobj.getvalue()), _NATIVE_SPEC, filename):
+            return False
     except (_native.ParseError, MemoryError):
         return False
     if not flac._streaminfo.length:

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """FLAC, MP3, EasyMP3, ID3, EasyID3, MP4 and EasyMP4 read
 an io.BytesIO at its start in the one C call they read a path with, over
-the BytesIO's own buffer (getbuffer(), released before the load returns).
+the BytesIO's contents (getvalue(): no copy, and no export left behind).
 
 That must leave exactly what the general way leaves (every object's class
 and attributes, pprint(), the bytes a save writes) and what a load from

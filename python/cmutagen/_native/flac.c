@@ -696,7 +696,7 @@ const char cm_py_load_flac_doc[] =
     "`spec` (StreamInfo, Padding, SeekTable, VCFLACDict, CueSheet, Picture,\n"
     "MetadataBlock, SeekPoint, CueSheetTrack, CueSheetTrackIndex), and its\n"
     "filename with `filename`.  `source` is a path (str), or a memoryview of\n"
-    "the whole file (an io.BytesIO's getbuffer()), released by the caller.\n"
+    "the whole file (an io.BytesIO's contents).\n"
     "Returns True, or False where the general path must decide (it raises\n"
     "there).  Raises ParseError when the file does not read as a FLAC file,\n"
     "OSError when it cannot be read.";

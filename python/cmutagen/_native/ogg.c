@@ -352,7 +352,7 @@ const char cm_py_load_ogg_doc[] =
     "load_ogg(source, spec)\n--\n\n"
     "OggFileType.load in one call: returns (info, tags), the objects\n"
     "themselves.  `source` is a path (str), or a memoryview of the whole file\n"
-    "(an io.BytesIO's getbuffer()), released by the caller.  `spec` is\n"
+    "(an io.BytesIO's contents).  `spec` is\n"
     "(codec, keys, info_class, tags_class, keep_padding, keep_pad_data), codec\n"
     "and keys as for read_ogg.  Covers are not decoded (their comments' text\n"
     "is all Python shows).  Raises ParseError when the file does not read as\n"

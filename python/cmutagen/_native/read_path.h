@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a binding's bytes come from: a path given by Python, or a buffer
- * (an io.BytesIO's getbuffer()), shared by the bindings that take either
+ * (an io.BytesIO's contents), shared by the bindings that take either
  * (read_flac, read_id3, read_mp4, the one-call loads). */
 #ifndef CM_PY_READ_PATH_H
 #define CM_PY_READ_PATH_H
@@ -34,7 +34,7 @@ static inline int cm_py_read_path(PyObject *source, const cm_read_opts *opts, cm
 /* A loader's source: the file at `path`, or the bytes of `view`.
  *
  * A memoryview is read in place (a one-call load of an io.BytesIO, through
- * its getbuffer()); anything else is a path (str, bytes or PathLike).
+ * a view of its getvalue()); anything else is a path (str, bytes or PathLike).
  * bytes are a path here, never contents: the one-call loads are handed a
  * memoryview, so the two cannot be mistaken. */
 typedef struct cm_py_source {

@@ -109,9 +109,7 @@ class ID3(ID3Tags, Metadata):
                     return
             elif spec and _at_start(filething.fileobj):
                 fileobj = filething.fileobj
-                with fileobj.getbuffer() as view:
-                    done = _native.load_id3(view, spec, self, filething.filename)
-                if done:
+                if _native.load_id3(_contents(fileobj), spec, self, filething.filename):
                     # where mutagen's load leaves it: after the v2 tag, or
                     # after the 10 bytes it looked for one in
                     fileobj.seek(self.size or 10)
@@ -289,20 +287,25 @@ class ID3(ID3Tags, Metadata):
 
 def _at_start(fileobj):
     """Whether fileobj is an io.BytesIO (exactly: a subclass may read
-    otherwise) at its start, whose buffer the one-call loads read in place."""
+    otherwise) at its start, whose contents the one-call loads read."""
     return fileobj.__class__ is _BytesIO and not fileobj.closed and not fileobj.tell()
+
+
+def _contents(bytesio):
+    """The contents of an io.BytesIO, for the one-call loads to read in
+    place: a memoryview of getvalue(), which hands over the bytes object
+    the BytesIO holds (getbuffer() would copy one it shares with the
+    bytes it was made from, and its export would keep the BytesIO from
+    growing while it lives)."""
+    return memoryview(bytesio.getvalue())
 
 
 def _load_bytesio(filetype, fileobj, ID3):
     """ID3FileType.load of an io.BytesIO at its start through the format's
-    one-call read (_load_path), over the BytesIO's buffer (released before
-    returning, so it can grow again).  False: nothing was set, read it the
-    general way."""
-    if not _at_start(fileobj):
+    one-call read (_load_path), over its contents.  False: nothing was
+    set, read it the general way."""
+    if not _at_start(fileobj) or not filetype._load_path(_contents(fileobj), ID3):
         return False
-    with fileobj.getbuffer() as view:
-        if not filetype._load_path(view, ID3):
-            return False
     # (mutagen leaves the file after the last frames its scan read; the
     # end is where FLAC and Ogg files are left)
     fileobj.seek(0, 2)

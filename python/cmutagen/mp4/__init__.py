@@ -1065,13 +1065,10 @@ def _load_native(mp4, source):
 
 
 def _load_bytesio(mp4, fileobj):
-    """_load_native of an io.BytesIO at its start, over its buffer
-    (released before returning, so the BytesIO can grow again)."""
-    if fileobj.closed or fileobj.tell():
+    """_load_native of an io.BytesIO at its start, over its contents (see
+    id3._file._contents)."""
+    if fileobj.closed or fileobj.tell() or not _load_native(mp4, memoryview(fileobj.getvalue())):
         return False
-    with fileobj.getbuffer() as view:
-        if not _load_native(mp4, view):
-            return False
     # (mutagen leaves the file after the last atom it read; the general
     # way leaves it at the end, as FLAC and Ogg loads do)
     fileobj.seek(0, 2)
