@@ -504,32 +504,58 @@ class OggFileType(FileType):
                                 "_padding" in fields, "_pad_data" in fields)
 
     def __init__(self, *args, **kwargs):
-        # OggVorbis(path), the commonest call, straight into the C core.
-        if (len(args) == 1 and not kwargs and args[0].__class__ is str
-                and self._load_native(args[0])):
-            return
+        # OggVorbis(path) and OggVorbis(BytesIO), the commonest calls,
+        # straight into the C core.
+        if len(args) == 1:
+            source = args[0]
+            if source.__class__ is str and not kwargs:
+                if self._load_native(source, source):
+                    return
+            elif (source.__class__ is BytesIO and kwargs.keys() <= {"filename"}
+                    and self._load_bytesio(source, kwargs.get("filename"))):
+                return
         super().__init__(*args, **kwargs)
 
-    def _load_native(self, path):
-        """Read the file at path in one call into the C core; False when it
-        cannot (a file it does not read exactly as mutagen would, or not at
-        all): the Python reading then decides, with mutagen's errors."""
+    def _load_native(self, source, filename):
+        """Read the file at source (a path, or a memoryview of a whole
+        file) in one call into the C core; False when it cannot (a file it
+        does not read exactly as mutagen would, or not at all): the Python
+        reading then decides, with mutagen's errors."""
         spec = self._native_spec
         if spec is None:
             return False
         try:
-            info, tags = _native.load_ogg(path, spec)
+            info, tags = _native.load_ogg(source, spec)
         except (_native.ParseError, OSError, MemoryError):
             return False
-        self.filename = path
+        # Where mutagen's load leaves a file object: at its end, after
+        # looking for the last page; Ogg FLAC skips that look when
+        # STREAMINFO gives the length, and stops after the comment's pages,
+        # which the general way finds.
+        if source.__class__ is memoryview and self._native_codec == "flac" and info.length:
+            return False
+        self.filename = filename
         self.info = info
         self.tags = tags
+        return True
+
+    def _load_bytesio(self, fileobj, filename):
+        """_load_native of an io.BytesIO at its start, over its contents
+        (see id3._file._contents)."""
+        if (self._native_spec is None or fileobj.closed or fileobj.tell()
+                or not self._load_native(memoryview(fileobj.getvalue()), filename)):
+            return False
+        fileobj.seek(0, 2)
         return True
 
     @loadfile()
     def load(self, filething):
         """Read the stream's properties and tags."""
-        if filething.path is not None and self._load_native(filething.path):
+        if filething.path is not None:
+            if self._load_native(filething.path, filething.filename):
+                return
+        elif (filething.fileobj.__class__ is BytesIO
+                and self._load_bytesio(filething.fileobj, filething.filename)):
             return
         fileobj = filething.fileobj
         self.filename = filething.filename

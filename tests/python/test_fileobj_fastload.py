@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""FLAC, MP3, EasyMP3, ID3, EasyID3, MP4 and EasyMP4 read
+"""FLAC, MP3, EasyMP3, ID3, EasyID3, MP4, EasyMP4 and the Ogg classes read
 an io.BytesIO at its start in the one C call they read a path with, over
 the BytesIO's contents (getvalue(): no copy, and no export left behind).
 
@@ -36,12 +36,18 @@ CASES = [
     ("easyid3", "EasyID3", MP3_DATA + ["*.id3"], ["mp3-id3v24"]),
     ("mp4", "MP4", MP4_DATA, ["m4a-aac", "m4a-alac"]),
     ("easymp4", "EasyMP4", MP4_DATA, ["m4a-aac"]),
+    ("oggvorbis", "OggVorbis", ["*.ogg"], ["ogg-vorbis"]),
+    ("oggopus", "OggOpus", ["*.opus"], ["ogg-opus"]),
+    ("oggflac", "OggFLAC", ["*.oggflac"], []),
+    ("oggspeex", "OggSpeex", ["*.spx"], []),
+    ("oggtheora", "OggTheora", ["*.oggtheora"], []),
 ]
 # Where mutagen leaves the BytesIO is a rule for these (the end of the file,
 # or of the ID3v2 tag); MP3 and MP4 loads leave it after the last bytes
 # their scans happened to read, which the general way does not reproduce
 # either: there the one call leaves it at the end.
-POSITION_AS_MUTAGEN = {"FLAC", "ID3", "EasyID3"}
+POSITION_AS_MUTAGEN = {"FLAC", "ID3", "EasyID3", "OggVorbis", "OggOpus", "OggFLAC",
+                       "OggSpeex", "OggTheora"}
 # Files of other formats every class is given too (its errors).
 OTHER_FORMATS = ["silence-44-s.flac", "silence-44-s.mp3", "has-tags.m4a", "empty.ogg",
                  "example.opus", "emptyfile.mp3"]
@@ -220,7 +226,8 @@ class OneCalls:
     """Counts the one-call loads given a memoryview that returned objects."""
 
     CALLS = {"load_flac": lambda r: r is True, "load_mp3": lambda r: r is not None,
-             "load_id3": lambda r: r is not None, "read_mp4": lambda r: type(r) is tuple}
+             "load_id3": lambda r: r is not None, "read_mp4": lambda r: type(r) is tuple,
+             "load_ogg": lambda r: True}
 
     def __init__(self, monkeypatch):
         self.done = 0
@@ -366,9 +373,11 @@ def test_load_methods_take_the_one_call(monkeypatch, upstream_data):
     from cmutagen.id3 import ID3
     from cmutagen.mp3 import MP3
     from cmutagen.mp4 import MP4
+    from cmutagen.oggvorbis import OggVorbis
     calls = OneCalls(monkeypatch)
     for cls, name in [(FLAC, "silence-44-s.flac"), (ID3, "silence-44-s.mp3"),
-                      (MP3, "silence-44-s.mp3"), (MP4, "has-tags.m4a")]:
+                      (MP3, "silence-44-s.mp3"), (MP4, "has-tags.m4a"),
+                      (OggVorbis, "multipagecomment.ogg")]:
         with open(os.path.join(upstream_data, name), "rb") as f:
             data = f.read()
         with pytest.warns(DeprecationWarning) if cls is not ID3 else _nothing():
