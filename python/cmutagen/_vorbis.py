@@ -41,24 +41,6 @@ def is_valid_key(key):
 
 istag = is_valid_key
 
-# Valid field names seen so far, each mapped to its lower-case form, so that
-# reading a tag does not validate and lower-case its name again.  Bounded:
-# names come from files, and a hostile stream of distinct names must not
-# grow it without end.
-_VALID_KEYS_LOWERED = {}
-_VALID_KEYS_LIMIT = 4096
-
-
-def _valid_key_lowered(key):
-    """key.lower() for a valid str field name (remembered); ValueError else."""
-    if not is_valid_key(key):
-        raise ValueError
-    if len(_VALID_KEYS_LOWERED) >= _VALID_KEYS_LIMIT:
-        _VALID_KEYS_LOWERED.clear()
-    lowered = _VALID_KEYS_LOWERED[key] = key.lower()
-    return lowered
-
-
 class VComment(Tags, list):
     """A Vorbis comment block as a list of (key, value) pairs in file order."""
 

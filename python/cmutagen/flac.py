@@ -21,7 +21,6 @@ from . import _native
 from ._file import FileType, StreamInfo as _StreamInfoBase
 from ._tags import PaddingInfo
 from ._util import MutagenError, convert_error, loadfile, read_file_prefix, resize_bytes
-from . import _vorbis
 from ._vorbis import VCommentDict
 
 
@@ -340,12 +339,6 @@ class VCFLACDict(VCommentDict):
 
     def write(self, framing=False):
         return super().write(framing=framing)
-
-
-# tags[key] and tags.keys(), read for every file, are VCommentDict's in C.
-VCFLACDict.__getitem__, VCFLACDict.keys = _native.vcomment_readers(
-    VCFLACDict, VCommentDict.__getitem__, _vorbis._VALID_KEYS_LOWERED,
-    _vorbis._valid_key_lowered)
 
 
 class Picture(MetadataBlock):

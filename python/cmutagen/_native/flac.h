@@ -15,8 +15,6 @@ extern const char cm_py_read_flac_picture_doc[];
 PyObject *cm_py_read_flac_picture(PyObject *module, PyObject *arg);
 extern const char cm_py_load_flac_doc[];
 PyObject *cm_py_load_flac(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
-extern const char cm_py_vcomment_readers_doc[];
-PyObject *cm_py_vcomment_readers(PyObject *module, PyObject *args);
 extern const char cm_py_flac_pictures_doc[];
 PyObject *cm_py_flac_pictures(PyObject *module, PyObject *flac);
 
@@ -28,7 +26,6 @@ PyObject *cm_py_flac_pictures(PyObject *module, PyObject *flac);
          METH_VARARGS | METH_KEYWORDS, cm_py_read_flac_doc},                                 \
         {"load_flac", (PyCFunction)(void (*)(void))cm_py_load_flac, METH_FASTCALL,            \
          cm_py_load_flac_doc},                                                                \
-        {"vcomment_readers", cm_py_vcomment_readers, METH_VARARGS, cm_py_vcomment_readers_doc}, \
         {"flac_pictures", cm_py_flac_pictures, METH_O, cm_py_flac_pictures_doc},
 
 #endif
