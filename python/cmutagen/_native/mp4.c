@@ -24,6 +24,8 @@
 #include "mp4.h"
 #include "read_path.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cmutagen.h"
@@ -265,6 +267,35 @@ static bool append_new(PyObject *list, PyObject *value)
     return r == 0;
 }
 
+/* Memory for an instance of the bytes subclass tp holding len bytes, laid
+ * out and sized as tp_alloc (PyType_GenericAlloc) lays it out, without
+ * zeroing the bytes about to be copied in: tp_alloc zeroes the whole
+ * object, as long as the cover, and that memset cost as much as the copy.
+ * Everything but the bytes is set here: the header by _PyObject_GC_NewVar,
+ * and all after the bytes (the NUL's byte, padding, the __dict__ slot at
+ * the negative tp_dictoffset) zeroed.  Only for the layout that allows it:
+ * a plain heap subclass of bytes with a __dict__ slot and no managed dict
+ * or weakref slot (MP4Cover, MP4FreeForm); NULL without an error for any
+ * other, and tp_alloc is used. */
+static PyObject *alloc_bytes_unzeroed(PyTypeObject *tp, size_t len)
+{
+    if (tp->tp_base != &PyBytes_Type || tp->tp_itemsize != 1 || tp->tp_alloc != PyType_GenericAlloc ||
+        !PyType_IS_GC(tp) || PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT) ||
+        tp->tp_weaklistoffset != 0 || tp->tp_dictoffset >= 0 ||
+        len > (size_t)PY_SSIZE_T_MAX - (size_t)tp->tp_basicsize - 8)
+        return NULL;
+    /* tp_alloc's size: one item more than asked for. */
+    Py_ssize_t items = (Py_ssize_t)len + 1;
+    PyVarObject *obj = _PyObject_GC_NewVar(tp, items);
+    if (!obj)
+        return NULL;
+    Py_SET_SIZE(obj, (Py_ssize_t)len);
+    size_t total = _PyObject_VAR_SIZE(tp, items);
+    size_t filled = offsetof(PyBytesObject, ob_sval) + len;
+    memset((char *)obj + filled, 0, total - filled);
+    return (PyObject *)obj;
+}
+
 /* An instance of a bytes subclass holding data, copied once (bytes.__new__
  * would copy it into a bytes object first).  The object is filled as
  * CPython's bytes constructors fill theirs: the bytes, a NUL after them,
@@ -272,7 +303,11 @@ static bool append_new(PyObject *list, PyObject *value)
  * use since 3.11, hence the pragma). */
 static PyObject *new_bytes_of(PyObject *cls, cm_bytes data)
 {
-    PyObject *obj = ((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, (Py_ssize_t)data.len);
+    PyTypeObject *tp = (PyTypeObject *)cls;
+    PyObject *obj = alloc_bytes_unzeroed(tp, data.len);
+    bool track = obj != NULL;
+    if (!obj && !PyErr_Occurred())
+        obj = tp->tp_alloc(tp, (Py_ssize_t)data.len);
     if (!obj)
         return NULL;
     if (data.len)
@@ -286,6 +321,9 @@ static PyObject *new_bytes_of(PyObject *cls, cm_bytes data)
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+    /* Filled: now the collector may see it, as tp_alloc's objects are seen. */
+    if (track)
+        PyObject_GC_Track(obj);
     return obj;
 }
 
