@@ -322,6 +322,18 @@ _PROXY_GETITEM = DictProxy.__getitem__
 _PROXY_KEYS = DictProxy.keys
 
 
+def bytesio_contents(fileobj):
+    """The whole contents of fileobj for the one-call loads to read in
+    place, when it is an io.BytesIO (exactly: a subclass may read
+    otherwise), open and at its start; else None.  A memoryview of
+    getvalue(), which hands over the bytes object the BytesIO holds:
+    getbuffer() would copy one it shares with the bytes it was made from,
+    and its export would keep the BytesIO from growing while it lives."""
+    if fileobj.__class__ is BytesIO and not fileobj.closed and not fileobj.tell():
+        return memoryview(fileobj.getvalue())
+    return None
+
+
 # --- fixed-size integers ----------------------------------------------------
 
 class cdata:

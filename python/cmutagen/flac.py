@@ -20,7 +20,8 @@ from operator import attrgetter
 from . import _native
 from ._file import FileType, StreamInfo as _StreamInfoBase
 from ._tags import PaddingInfo
-from ._util import MutagenError, convert_error, loadfile, read_file_prefix, resize_bytes
+from ._util import (MutagenError, bytesio_contents, convert_error, loadfile, read_file_prefix,
+                    resize_bytes)
 from ._vorbis import VCommentDict
 
 
@@ -626,12 +627,13 @@ _NATIVE_SPEC = (StreamInfo, Padding, SeekTable, VCFLACDict, CueSheet, Picture, M
 
 def _load_bytesio(flac, fileobj, filename):
     """FLAC.load of an io.BytesIO at its start, in one C call over its
-    contents (see id3._file._contents); False: the general way must
+    contents (_util.bytesio_contents); False: the general way must
     decide."""
-    if fileobj.closed or fileobj.tell():
+    contents = bytesio_contents(fileobj)
+    if contents is None:
         return False
     try:
-        if not _native.load_flac(flac, memoryview(fileobj.getvalue()), _NATIVE_SPEC, filename):
+        if not _native.load_flac(flac, contents, _NATIVE_SPEC, filename):
             return False
     except (_native.ParseError, MemoryError):
         return False

@@ -21,7 +21,7 @@ from io import BytesIO
 from . import _native, _util
 from ._file import FileType
 from ._tags import PaddingInfo
-from ._util import MutagenError, get_size, loadfile, seek_end
+from ._util import MutagenError, bytesio_contents, get_size, loadfile, seek_end
 
 
 class error(MutagenError):
@@ -541,9 +541,11 @@ class OggFileType(FileType):
 
     def _load_bytesio(self, fileobj, filename):
         """_load_native of an io.BytesIO at its start, over its contents
-        (see id3._file._contents)."""
-        if (self._native_spec is None or fileobj.closed or fileobj.tell()
-                or not self._load_native(memoryview(fileobj.getvalue()), filename)):
+        (_util.bytesio_contents)."""
+        if self._native_spec is None:
+            return False
+        contents = bytesio_contents(fileobj)
+        if contents is None or not self._load_native(contents, filename):
             return False
         fileobj.seek(0, 2)
         return True

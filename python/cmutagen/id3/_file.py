@@ -4,12 +4,11 @@ the end), its saving and deleting, and ID3FileType, the base of the
 formats that carry an ID3 tag in front of their data (MP3, AAC...)."""
 
 import struct
-from io import BytesIO as _BytesIO
 
 from cmutagen._file import FileType, StreamInfo
 from cmutagen._tags import Metadata, PaddingInfo
-from cmutagen._util import (convert_error, delete_bytes, enum, insert_bytes,
-                            loadfile, read_full)
+from cmutagen._util import (bytesio_contents, convert_error, delete_bytes, enum,
+                            insert_bytes, loadfile, read_full)
 
 from ._util import (BitPaddedInt, ID3NoHeaderError, ID3SaveConfig,
                     ID3UnsupportedVersionError, error)
@@ -107,12 +106,13 @@ class ID3(ID3Tags, Metadata):
             if spec and filething.path is not None:
                 if _native.load_id3(filething.path, spec, self, filething.filename):
                     return
-            elif spec and _at_start(filething.fileobj):
-                fileobj = filething.fileobj
-                if _native.load_id3(_contents(fileobj), spec, self, filething.filename):
+            elif spec:
+                contents = bytesio_contents(filething.fileobj)
+                if (contents is not None
+                        and _native.load_id3(contents, spec, self, filething.filename)):
                     # where mutagen's load leaves it: after the v2 tag, or
                     # after the 10 bytes it looked for one in
-                    fileobj.seek(self.size or 10)
+                    filething.fileobj.seek(self.size or 10)
                     return
 
         fileobj = filething.fileobj
@@ -285,26 +285,12 @@ class ID3(ID3Tags, Metadata):
 
 # ---- loading in one C call (_native.load_mp3, load_id3) ----------------------
 
-def _at_start(fileobj):
-    """Whether fileobj is an io.BytesIO (exactly: a subclass may read
-    otherwise) at its start, whose contents the one-call loads read."""
-    return fileobj.__class__ is _BytesIO and not fileobj.closed and not fileobj.tell()
-
-
-def _contents(bytesio):
-    """The contents of an io.BytesIO, for the one-call loads to read in
-    place: a memoryview of getvalue(), which hands over the bytes object
-    the BytesIO holds (getbuffer() would copy one it shares with the
-    bytes it was made from, and its export would keep the BytesIO from
-    growing while it lives)."""
-    return memoryview(bytesio.getvalue())
-
-
 def _load_bytesio(filetype, fileobj, ID3):
     """ID3FileType.load of an io.BytesIO at its start through the format's
     one-call read (_load_path), over its contents.  False: nothing was
     set, read it the general way."""
-    if not _at_start(fileobj) or not filetype._load_path(_contents(fileobj), ID3):
+    contents = bytesio_contents(fileobj)
+    if contents is None or not filetype._load_path(contents, ID3):
         return False
     # (mutagen leaves the file after the last frames its scan read; the
     # end is where FLAC and Ogg files are left)

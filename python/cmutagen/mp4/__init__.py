@@ -25,8 +25,8 @@ from .. import _native
 from .._constants import GENRES
 from .._file import FileType, StreamInfo
 from .._tags import PaddingInfo, Tags
-from .._util import (DictProxy, MutagenError, cdata, enum, get_size, insert_bytes,
-                     loadfile, reraise, resize_bytes)
+from .._util import (DictProxy, MutagenError, bytesio_contents, cdata, enum, get_size,
+                     insert_bytes, loadfile, reraise, resize_bytes)
 # Names mutagen.mp4 also has.
 from .._util import bchr, convert_error, hashable  # noqa: F401
 from ._as_entry import ASEntryError, AudioSampleEntry
@@ -1066,8 +1066,9 @@ def _load_native(mp4, source):
 
 def _load_bytesio(mp4, fileobj):
     """_load_native of an io.BytesIO at its start, over its contents (see
-    id3._file._contents)."""
-    if fileobj.closed or fileobj.tell() or not _load_native(mp4, memoryview(fileobj.getvalue())):
+    _util.bytesio_contents)."""
+    contents = bytesio_contents(fileobj)
+    if contents is None or not _load_native(mp4, contents):
         return False
     # (mutagen leaves the file after the last atom it read; the general
     # way leaves it at the end, as FLAC and Ogg loads do)
