@@ -12,25 +12,6 @@
 
 #include "cmutagen.h"
 
-/* cm_read_file on source (str, bytes or PathLike), the GIL released while
- * it reads.  -1 with a Python error set when source is no path; else 0,
- * with *doc the document, or NULL and *err saying why. */
-static inline int cm_py_read_path(PyObject *source, const cm_read_opts *opts, cm_doc **doc,
-                                  cm_error *err)
-{
-    PyObject *path;
-    if (!PyUnicode_FSConverter(source, &path))
-        return -1;
-    const char *cpath = PyBytes_AS_STRING(path);
-    cm_doc *read;
-    Py_BEGIN_ALLOW_THREADS
-    read = cm_read_file(cpath, opts, err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    *doc = read;
-    return 0;
-}
-
 /* A loader's source: the file at `path`, or the bytes of `view`.
  *
  * A memoryview is read in place (a one-call load of an io.BytesIO, through
@@ -89,6 +70,25 @@ static inline cm_doc *cm_py_source_read(const cm_py_source *s, const cm_read_opt
     doc = cm_read_file(s->path, opts, err);
     Py_END_ALLOW_THREADS
     return doc;
+}
+
+/* cm_read_file on source (str, bytes or PathLike: a path, never contents),
+ * for the bindings that read a buffer themselves and a path through here.
+ * -1 with a Python error set when source is no path; else 0, with *doc
+ * the document (which owns its bytes), or NULL and *err saying why. */
+static inline int cm_py_read_path(PyObject *source, const cm_read_opts *opts, cm_doc **doc,
+                                  cm_error *err)
+{
+    if (PyMemoryView_Check(source)) {
+        PyErr_SetString(PyExc_TypeError, "a path was expected, not a memoryview");
+        return -1;
+    }
+    cm_py_source s;
+    if (cm_py_source_open(source, &s) < 0)
+        return -1;
+    *doc = cm_py_source_read(&s, opts, err);
+    cm_py_source_close(&s);
+    return 0;
 }
 
 #endif
